@@ -1,0 +1,110 @@
+package io.caprovisioner.config;
+
+import io.caprovisioner.tenant.PlanCatalog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the service is configured with, read once from the environment at start
+ * ({@link ConfigLoader}) and handed to whatever needs it. Secrets are held here but never
+ * printed: {@link #toString()} is overridden on each record that carries one.
+ *
+ * @param home     PROVISIONER_HOME: embedded database, dev secrets, the local gitops clone
+ * @param devMode  true when DATABASE_URL is unset: embedded PostgreSQL and generated secrets
+ */
+public record Config(Path home, boolean devMode, Http http, Postgres postgres, Secrets secrets, Stripe stripe,
+    Gitops gitops, Chart chart, TenantMysql mysql, Kubernetes kubernetes, Jobs jobs, Tenants tenants,
+    PlanCatalog plans) {
+
+  /** PORT. */
+  public record Http(int port) {
+  }
+
+  /**
+   * DATABASE_URL parsed; empty when the embedded server is to be used.
+   */
+  public record Postgres(Optional<DatabaseUrl> url, Path embeddedDataDir) {
+  }
+
+  /** ADMIN_API_TOKEN and SECRET_KEY, plus where dev mode keeps generated ones. */
+  public record Secrets(String adminApiToken, String secretKey, Optional<Path> adminTokenFile) {
+    @Override
+    public String toString() {
+      return "Secrets[redacted]";
+    }
+  }
+
+  /**
+   * @param webhookSecrets STRIPE_WEBHOOK_SECRET, comma-separated for rotation
+   * @param secretKey      STRIPE_SECRET_KEY, empty when Stripe's API is not to be called
+   * @param apiBase        STRIPE_API_BASE, for tests against a fake Stripe
+   * @param livemode       STRIPE_LIVEMODE, empty to accept both
+   */
+  public record Stripe(List<String> webhookSecrets, Optional<String> secretKey, Optional<String> apiBase,
+      Optional<Boolean> livemode) {
+    public Stripe {
+      webhookSecrets = List.copyOf(webhookSecrets);
+    }
+
+    @Override
+    public String toString() {
+      return "Stripe[webhookSecrets=" + webhookSecrets.size() + ", secretKey=" + secretKey.map(k -> "set")
+          .orElse("unset") + ", apiBase=" + apiBase + ", livemode=" + livemode + "]";
+    }
+  }
+
+  /**
+   * @param repoUrl        GITOPS_REPO_URL; empty: a local bare repository under PROVISIONER_HOME
+   * @param flavor         GITOPS_FLAVOR: {@code argocd} or {@code flux}
+   * @param templateDir    GITOPS_TEMPLATE_DIR; empty: the templates in the jar
+   * @param pollInterval   GITOPS_POLL_INTERVAL
+   */
+  public record Gitops(Optional<String> repoUrl, String branch, String flavor, Optional<Path> templateDir,
+      Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Duration pollInterval,
+      Optional<String> webhookToken, String argocdNamespace) {
+    @Override
+    public String toString() {
+      return "Gitops[repoUrl=" + repoUrl + ", branch=" + branch + ", flavor=" + flavor + ", templateDir="
+          + templateDir + ", token=" + token.map(t -> "set").orElse("unset") + ", pollInterval=" + pollInterval
+          + ", argocdNamespace=" + argocdNamespace + "]";
+    }
+  }
+
+  /**
+   * Where Argo CD / Flux fetch the tenant chart from: a Helm repository (repoUrl + name + version)
+   * or, when {@code path} is set, a Git repository (repoUrl + path + version as the git revision).
+   */
+  public record Chart(String repoUrl, String name, String version, Optional<String> path) {
+    public boolean fromGit() {
+      return path.isPresent();
+    }
+  }
+
+  /** The shared MySQL where tenant databases live (DB_HOST ...); empty host: not configured. */
+  public record TenantMysql(Optional<String> host, int port, String user, Optional<String> password) {
+    @Override
+    public String toString() {
+      return "TenantMysql[host=" + host + ", port=" + port + ", user=" + user + ", password="
+          + password.map(p -> "set").orElse("unset") + "]";
+    }
+  }
+
+  /** KUBERNETES_IN_CLUSTER; otherwise the fabric8 defaults (KUBECONFIG, ~/.kube/config). */
+  public record Kubernetes(boolean inCluster) {
+  }
+
+  /** JOB_WORKERS. */
+  public record Jobs(int workers) {
+  }
+
+  /**
+   * @param baseDomain     BASE_DOMAIN, tenants are {@code tenant-<id>.<baseDomain>}
+   * @param image          CA_DOCKER_IMAGE
+   * @param certIssuer     CA_CERT_ISSUER, the cert-manager ClusterIssuer
+   * @param retentionDays  TENANT_RETENTION_DAYS, how long a deleted tenant's data is kept
+   */
+  public record Tenants(String baseDomain, String image, String certIssuer, int retentionDays) {
+  }
+}

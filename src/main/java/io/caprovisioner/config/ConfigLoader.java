@@ -1,0 +1,205 @@
+package io.caprovisioner.config;
+
+import io.caprovisioner.tenant.PlanCatalog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the one {@link Config} from environment variables. Dev mode (DATABASE_URL unset) fills
+ * missing secrets with values generated once and kept under PROVISIONER_HOME/secrets; otherwise a
+ * missing or weak secret is a refusal to start, naming the variable.
+ */
+public final class ConfigLoader {
+  static final int MIN_TOKEN_LENGTH = 32;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Map<String, String> env;
+
+  private ConfigLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  public static Config fromEnvironment() {
+    return load(System.getenv());
+  }
+
+  public static Config load(Map<String, String> env) {
+    return new ConfigLoader(env).build();
+  }
+
+  private Config build() {
+    Path home = Path.of(get("PROVISIONER_HOME").orElse("./var")).toAbsolutePath().normalize();
+    Optional<DatabaseUrl> dbUrl = get("DATABASE_URL").map(DatabaseUrl::parse);
+    boolean dev = dbUrl.isEmpty();
+
+    Optional<Path> adminTokenFile = Optional.empty();
+    String adminToken = get("ADMIN_API_TOKEN").orElse(null);
+    if (adminToken == null && dev) {
+      adminTokenFile = Optional.of(home.resolve("secrets/admin-api-token"));
+      adminToken = devSecret(adminTokenFile.get(), () -> randomHex(32));
+    }
+    requireStrong("ADMIN_API_TOKEN", adminToken, MIN_TOKEN_LENGTH);
+
+    String secretKey = get("SECRET_KEY").orElse(null);
+    if (secretKey == null && dev) {
+      secretKey = devSecret(home.resolve("secrets/secret-key"), () -> randomHex(32));
+    }
+    requireStrong("SECRET_KEY", secretKey, MIN_TOKEN_LENGTH);
+
+    String webhook = get("STRIPE_WEBHOOK_SECRET").orElse(null);
+    if (webhook == null && dev) {
+      webhook = devSecret(home.resolve("secrets/stripe-webhook-secret"), () -> "whsec_" + randomHex(24));
+    }
+    if (webhook == null) {
+      throw new ConfigException("STRIPE_WEBHOOK_SECRET is not set (comma-separated whsec_... values)");
+    }
+    List<String> webhookSecrets = Arrays.stream(webhook.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        .toList();
+    for (String s : webhookSecrets) {
+      if (!s.startsWith("whsec_") || s.length() < 16) {
+        throw new ConfigException("STRIPE_WEBHOOK_SECRET: each secret must look like whsec_... (16+ characters)");
+      }
+    }
+    if (webhookSecrets.isEmpty()) {
+      throw new ConfigException("STRIPE_WEBHOOK_SECRET is empty");
+    }
+
+    Optional<Boolean> livemode = get("STRIPE_LIVEMODE").map(v -> bool("STRIPE_LIVEMODE", v));
+    Config.Stripe stripe = new Config.Stripe(webhookSecrets, get("STRIPE_SECRET_KEY"), get("STRIPE_API_BASE"),
+        livemode);
+
+    String flavor = get("GITOPS_FLAVOR").orElse("argocd").toLowerCase(Locale.ROOT);
+    if (!flavor.equals("argocd") && !flavor.equals("flux")) {
+      throw new ConfigException("GITOPS_FLAVOR must be argocd or flux, not '" + flavor + "'");
+    }
+    Config.Gitops gitops = new Config.Gitops(get("GITOPS_REPO_URL"), get("GITOPS_BRANCH").orElse("main"), flavor,
+        get("GITOPS_TEMPLATE_DIR").map(Path::of), get("GIT_USERNAME"), get("GIT_TOKEN"),
+        get("GIT_SSH_KEY_FILE").map(Path::of),
+        Duration.ofSeconds(integer("GITOPS_POLL_INTERVAL", 30, 1, 86_400)), get("GIT_WEBHOOK_TOKEN"),
+        get("ARGOCD_NAMESPACE").orElse("argocd"));
+
+    Config.Chart chart = new Config.Chart(
+        get("HELM_CHART_REPO").orElse("https://charts.caprovisioner.io"),
+        get("HELM_CHART_NAME").orElse("collectiveaccess"),
+        get("HELM_CHART_VERSION").orElse("0.1.0"),
+        get("HELM_CHART_PATH"));
+
+    Config.TenantMysql mysql = new Config.TenantMysql(get("DB_HOST"), integer("DB_PORT", 3306, 1, 65535),
+        get("DB_USER").orElse("root"), get("DB_PASSWORD"));
+
+    Config.Tenants tenants = new Config.Tenants(
+        get("BASE_DOMAIN").orElse("collectiveaccess.localhost").toLowerCase(Locale.ROOT),
+        get("CA_DOCKER_IMAGE").orElse("ghcr.io/caprovisioner/providence:2.0.10"),
+        get("CA_CERT_ISSUER").orElse("letsencrypt-prod"),
+        integer("TENANT_RETENTION_DAYS", 30, 0, 3650));
+
+    PlanCatalog plans = get("PLANS_FILE").map(f -> PlansFile.read(Path.of(f))).orElse(PlanCatalog.defaults());
+    Optional<String> pricePlans = get("STRIPE_PRICE_PLANS");
+    if (pricePlans.isPresent()) {
+      try {
+        plans = plans.withPrices(pricePairs(pricePlans.get()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("STRIPE_PRICE_PLANS: " + e.getMessage());
+      }
+    }
+
+    return new Config(home, dev, new Config.Http(integer("PORT", 8000, 0, 65535)),
+        new Config.Postgres(dbUrl, home.resolve("pg")),
+        new Config.Secrets(adminToken, secretKey, adminTokenFile), stripe, gitops, chart, mysql,
+        new Config.Kubernetes(get("KUBERNETES_IN_CLUSTER").map(v -> bool("KUBERNETES_IN_CLUSTER", v)).orElse(false)),
+        new Config.Jobs(integer("JOB_WORKERS", 4, 1, 256)), tenants, plans);
+  }
+
+  private Optional<String> get(String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  private int integer(String name, int fallback, int min, int max) {
+    Optional<String> v = get(name);
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v.get());
+      if (n < min || n > max) {
+        throw new ConfigException(name + " must be between " + min + " and " + max + ", not " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + " must be a whole number, not '" + v.get() + "'");
+    }
+  }
+
+  private static boolean bool(String name, String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new ConfigException(name + " must be true or false, not '" + v + "'");
+    };
+  }
+
+  static Map<String, String> pricePairs(String value) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : value.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0 || eq == pair.length() - 1) {
+        throw new IllegalArgumentException("expected price_id=plan pairs separated by commas, got '" + pair + "'");
+      }
+      out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
+    return out;
+  }
+
+  private static void requireStrong(String name, String value, int minLength) {
+    if (value == null) {
+      throw new ConfigException(name + " is not set (required when DATABASE_URL is set)");
+    }
+    if (value.length() < minLength) {
+      throw new ConfigException(name + " is too weak: use at least " + minLength + " random characters");
+    }
+  }
+
+  /** Reads a generated dev secret, creating it (owner-only permissions) on first use. */
+  private static String devSecret(Path file, java.util.function.Supplier<String> generator) {
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
+      }
+      Files.createDirectories(file.getParent());
+      String value = generator.get();
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(tmp, value + "\n", StandardCharsets.UTF_8);
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system: the directory's permissions apply
+      }
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return value;
+    } catch (IOException e) {
+      throw new ConfigException("cannot keep a generated dev secret in " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+}
