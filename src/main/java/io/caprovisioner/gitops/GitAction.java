@@ -1,0 +1,12 @@
+package io.caprovisioner.gitops;
+
+import java.util.Locale;
+
+/** The {@code Action:} trailer of a gitops commit. */
+public enum GitAction {
+  PROVISION, SUSPEND, RESUME, PLAN_CHANGE, DELETE, IMPORT;
+
+  public String trailer() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}
