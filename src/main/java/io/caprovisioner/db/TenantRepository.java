@@ -1,0 +1,100 @@
+package io.caprovisioner.db;
+
+import io.caprovisioner.tenant.Tenant;
+import io.caprovisioner.tenant.TenantNames;
+import io.caprovisioner.tenant.TenantSource;
+import io.caprovisioner.tenant.TenantStatus;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Tenant rows. Every method takes the client to run on, so callers choose the transaction. */
+public final class TenantRepository {
+  private static final String SELECT = "SELECT t.*, s.stripe_customer_id, s.stripe_subscription_id "
+      + "FROM tenants t LEFT JOIN subscriptions s ON s.tenant_id = t.id ";
+
+  /** A tenant to insert; status starts as {@code pending}. */
+  public record NewTenant(Optional<Long> userId, TenantNames names, String plan, TenantSource source,
+      Optional<String> chartVersion) {
+  }
+
+  public Future<List<Tenant>> list(SqlClient sql, int skip, int limit) {
+    return sql.preparedQuery(SELECT + "ORDER BY t.id OFFSET $1 LIMIT $2").execute(Tuple.of(skip, limit))
+        .map(TenantRepository::all);
+  }
+
+  public Future<Optional<Tenant>> byId(SqlClient sql, long id) {
+    return sql.preparedQuery(SELECT + "WHERE t.id = $1").execute(Tuple.of(id)).map(TenantRepository::first);
+  }
+
+  /** Locks the row until the transaction ends, so a status check and its update cannot interleave. */
+  public Future<Optional<Tenant>> lockById(SqlClient sql, long id) {
+    return sql.preparedQuery(SELECT + "WHERE t.id = $1 FOR UPDATE OF t").execute(Tuple.of(id))
+        .map(TenantRepository::first);
+  }
+
+  public Future<Optional<Tenant>> byNamespace(SqlClient sql, String namespace) {
+    return sql.preparedQuery(SELECT + "WHERE t.namespace = $1").execute(Tuple.of(namespace))
+        .map(TenantRepository::first);
+  }
+
+  public Future<Optional<Tenant>> byStripeSubscription(SqlClient sql, String subscriptionId) {
+    return sql.preparedQuery(SELECT + "WHERE s.stripe_subscription_id = $1").execute(Tuple.of(subscriptionId))
+        .map(TenantRepository::first);
+  }
+
+  /** Inserts the tenant; fails with a unique violation (23505) when any derived name is taken. */
+  public Future<Long> insert(SqlClient sql, NewTenant t) {
+    TenantNames n = t.names();
+    return sql.preparedQuery("INSERT INTO tenants (user_id, name, namespace, helm_release_name, domain, db_name, "
+            + "db_user, app_name, plan, source, chart_version) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id")
+        .execute(Tuple.from(new Object[] {t.userId().orElse(null), n.id(), n.namespace(), n.helmRelease(), n.domain(),
+            n.database(), n.dbUser(), n.appName(), t.plan(), t.source().wire(), t.chartVersion().orElse(null)}))
+        .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  public Future<Void> setStatus(SqlClient sql, long id, TenantStatus status, String detail) {
+    return sql.preparedQuery("UPDATE tenants SET status = $2, status_detail = $3, updated_at = now(), "
+            + "deployed_at = CASE WHEN $2 = 'active' AND deployed_at IS NULL THEN now() ELSE deployed_at END "
+            + "WHERE id = $1")
+        .execute(Tuple.of(id, status.wire(), detail)).mapEmpty();
+  }
+
+  public Future<Void> setDeletionDue(SqlClient sql, long id, OffsetDateTime due) {
+    return sql.preparedQuery("UPDATE tenants SET deletion_due_at = $2, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, due)).mapEmpty();
+  }
+
+  public Future<Void> setPlan(SqlClient sql, long id, String plan) {
+    return sql.preparedQuery("UPDATE tenants SET plan = $2, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, plan)).mapEmpty();
+  }
+
+  private static List<Tenant> all(RowSet<Row> rows) {
+    List<Tenant> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(map(r)));
+    return out;
+  }
+
+  private static Optional<Tenant> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next()));
+  }
+
+  static Tenant map(Row r) {
+    TenantNames names = new TenantNames(r.getString("name"), r.getString("namespace"), r.getString("db_name"),
+        r.getString("db_user"), r.getString("app_name"), r.getString("domain"));
+    return new Tenant(r.getLong("id"), Optional.ofNullable(r.getLong("user_id")), names, r.getString("plan"),
+        TenantStatus.fromWire(r.getString("status")), Optional.ofNullable(r.getString("status_detail")),
+        TenantSource.fromWire(r.getString("source")), Optional.ofNullable(r.getString("chart_version")),
+        Optional.ofNullable(r.getString("stripe_customer_id")),
+        Optional.ofNullable(r.getString("stripe_subscription_id")), r.getOffsetDateTime("created_at"),
+        r.getOffsetDateTime("updated_at"), Optional.ofNullable(r.getOffsetDateTime("deployed_at")),
+        Optional.ofNullable(r.getOffsetDateTime("deletion_due_at")));
+  }
+}

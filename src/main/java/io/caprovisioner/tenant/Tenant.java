@@ -1,0 +1,11 @@
+package io.caprovisioner.tenant;
+
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+/** A stored tenant, as read from PostgreSQL (names are stored, never recomputed). */
+public record Tenant(long id, Optional<Long> userId, TenantNames names, String plan, TenantStatus status,
+    Optional<String> statusDetail, TenantSource source, Optional<String> chartVersion,
+    Optional<String> stripeCustomerId, Optional<String> stripeSubscriptionId, OffsetDateTime createdAt,
+    OffsetDateTime updatedAt, Optional<OffsetDateTime> deployedAt, Optional<OffsetDateTime> deletionDueAt) {
+}
