@@ -47,7 +47,7 @@ public final class Database implements AutoCloseable {
   public static Pool pool(Vertx vertx, DatabaseUrl url, int size) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(url.host()).setPort(url.port()).setDatabase(url.database()).setUser(url.user())
-        .setPassword(url.password())
+        .setPassword(url.password() == null ? "" : url.password())
         .setCachePreparedStatements(true);
     return PgBuilder.pool().with(new PoolOptions().setMaxSize(size)).connectingTo(connect).using(vertx).build();
   }
@@ -56,7 +56,7 @@ public final class Database implements AutoCloseable {
   public PgConnectOptions connectOptions() {
     return new PgConnectOptions()
         .setHost(url.host()).setPort(url.port()).setDatabase(url.database()).setUser(url.user())
-        .setPassword(url.password());
+        .setPassword(url.password() == null ? "" : url.password());
   }
 
   @Override

@@ -102,6 +102,10 @@ public final class TenantLifecycle {
    */
   public Future<Tenant> resume(SqlConnection sql, long id, String requestedBy, Optional<String> stripeEventId) {
     return locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.SUSPENDED && t.status() != TenantStatus.DELETING) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only a suspended or deleting tenant can be resumed"));
+      }
       boolean redeploy = t.deployedAt().isEmpty() || t.status() == TenantStatus.DELETING;
       TenantStatus next = redeploy ? TenantStatus.PROVISIONING : TenantStatus.ACTIVE;
       String kind = redeploy ? PROVISION : RESUME;

@@ -1,0 +1,109 @@
+package io.caprovisioner.app;
+
+import io.caprovisioner.api.AdminRoutes;
+import io.caprovisioner.api.ApiServer;
+import io.caprovisioner.api.HealthRoutes;
+import io.caprovisioner.api.TenantRoutes;
+import io.caprovisioner.config.Config;
+import io.caprovisioner.db.Database;
+import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: database, HTTP API and background work, wired from one {@link Config}.
+ * {@link #stop()} drains in order: stop accepting and finish requests, stop background work, close
+ * the pool, Vert.x and the embedded database.
+ */
+public final class ProvisionerService {
+  private static final Logger LOG = LoggerFactory.getLogger(ProvisionerService.class);
+  private static final long DRAIN_SECONDS = 20;
+
+  private final Config config;
+  private final Database database;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final ApiServer api;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private int port;
+
+  private ProvisionerService(Config config, Database database, Vertx vertx, Pool pool, ApiServer api) {
+    this.config = config;
+    this.database = database;
+    this.vertx = vertx;
+    this.pool = pool;
+    this.api = api;
+  }
+
+  /** Blocking: opens (and migrates) the database, then listens. */
+  public static ProvisionerService start(Config config) {
+    Database database = Database.open(config);
+    Vertx vertx = Vertx.vertx();
+    Pool pool;
+    try {
+      pool = database.pool(vertx, 16);
+    } catch (RuntimeException e) {
+      vertx.close();
+      database.close();
+      throw e;
+    }
+    TenantLifecycle lifecycle = new TenantLifecycle(pool, config);
+    ApiServer api = new ApiServer(vertx, config.secrets().adminApiToken());
+    ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api);
+    BodyHandler body = ApiServer.apiBody();
+    api.routes(new HealthRoutes(pool, service.draining::get)::mount)
+        .routes(r -> new TenantRoutes(pool, lifecycle).mount(r, body))
+        .routes(new AdminRoutes(pool, lifecycle)::mount);
+    try {
+      service.port = api.listen(config.http().port()).toCompletionStage().toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      service.stop();
+      throw new IllegalStateException("cannot listen on port " + config.http().port() + ": " + rootMessage(e), e);
+    }
+    LOG.info("ca-provisioner listening on port {} ({} mode)", service.port, config.devMode() ? "dev" : "production");
+    return service;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** Blocking, idempotent. */
+  public synchronized void stop() {
+    if (!draining.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("shutting down: finishing in-flight requests");
+    await(api.shutdown(DRAIN_SECONDS), DRAIN_SECONDS + 5);
+    await(pool.close(), 10);
+    await(vertx.close(), 10);
+    database.close();
+    LOG.info("stopped");
+  }
+
+  private static void await(io.vertx.core.Future<?> f, long seconds) {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("shutdown step did not complete cleanly: {}", rootMessage(e));
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}

@@ -1,0 +1,25 @@
+package io.caprovisioner.cli;
+
+import io.caprovisioner.config.Config;
+import io.caprovisioner.config.ConfigLoader;
+import io.caprovisioner.db.Database;
+import picocli.CommandLine.Command;
+
+@Command(name = "db", description = "Database administration.", subcommands = DbCommand.Migrate.class)
+final class DbCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  @Command(name = "migrate", description = "Apply pending schema migrations (DATABASE_URL, or the embedded database).")
+  static final class Migrate implements Runnable {
+    @Override
+    public void run() {
+      Config config = ConfigLoader.fromEnvironment();
+      try (Database db = Database.open(config)) {
+        System.out.println("database schema is up to date (" + db.url() + ")");
+      }
+    }
+  }
+}
