@@ -95,7 +95,7 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
   public record Kubernetes(boolean inCluster) {
   }
 
-  /** JOB_WORKERS. */
+  /** JOB_WORKERS: jobs run at once by this replica; 0 runs none (an API-only replica). */
   public record Jobs(int workers) {
   }
 

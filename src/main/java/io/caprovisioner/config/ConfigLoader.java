@@ -119,7 +119,7 @@ public final class ConfigLoader {
         new Config.Postgres(dbUrl, home.resolve("pg")),
         new Config.Secrets(adminToken, secretKey, adminTokenFile), stripe, gitops, chart, mysql,
         new Config.Kubernetes(get("KUBERNETES_IN_CLUSTER").map(v -> bool("KUBERNETES_IN_CLUSTER", v)).orElse(false)),
-        new Config.Jobs(integer("JOB_WORKERS", 4, 1, 256)), tenants, plans);
+        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans);
   }
 
   private Optional<String> get(String name) {

@@ -1,0 +1,35 @@
+package io.caprovisioner.testing;
+
+import io.caprovisioner.app.ProvisionerService;
+import io.caprovisioner.config.ConfigLoader;
+import io.caprovisioner.config.DatabaseUrl;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The whole service started in-process on a fresh database and a free port. */
+public final class TestService {
+  public static final String TOKEN = "test-admin-token-0123456789abcdef0123456789";
+  public static final String SECRET_KEY = "test-secret-key-0123456789abcdef0123456789";
+  public static final String WEBHOOK_SECRET = "whsec_test_secret_123";
+
+  private TestService() {
+  }
+
+  /** Production-mode configuration (DATABASE_URL set) for {@code db}, plus {@code extra}. */
+  public static Map<String, String> env(DatabaseUrl db, Path home, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database());
+    env.put("ADMIN_API_TOKEN", TOKEN);
+    env.put("SECRET_KEY", SECRET_KEY);
+    env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    env.put("PORT", "0");
+    env.put("PROVISIONER_HOME", home.toString());
+    env.putAll(extra);
+    return env;
+  }
+
+  public static ProvisionerService start(DatabaseUrl db, Path home, Map<String, String> extra) {
+    return ProvisionerService.start(ConfigLoader.load(env(db, home, extra)));
+  }
+}
