@@ -1,0 +1,121 @@
+package io.caprovisioner.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path home;
+
+  Map<String, String> production() {
+    Map<String, String> env = new HashMap<>();
+    env.put("PROVISIONER_HOME", home.toString());
+    env.put("DATABASE_URL", "postgresql://ca:s%40cret@db.internal:5433/provisioner");
+    env.put("ADMIN_API_TOKEN", "a".repeat(40));
+    env.put("SECRET_KEY", "k".repeat(40));
+    env.put("STRIPE_WEBHOOK_SECRET", "whsec_0123456789abcdef");
+    return env;
+  }
+
+  @Test
+  void devModeGeneratesSecretsOnceAndKeepsThem() throws Exception {
+    Config first = ConfigLoader.load(Map.of("PROVISIONER_HOME", home.toString()));
+    assertThat(first.devMode()).isTrue();
+    assertThat(first.secrets().adminApiToken()).hasSizeGreaterThanOrEqualTo(32);
+    assertThat(first.stripe().webhookSecrets()).singleElement().asString().startsWith("whsec_");
+    Path tokenFile = first.secrets().adminTokenFile().orElseThrow();
+    assertThat(tokenFile).startsWith(home);
+    assertThat(Files.getPosixFilePermissions(tokenFile)).extracting(Object::toString)
+        .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+
+    Config second = ConfigLoader.load(Map.of("PROVISIONER_HOME", home.toString()));
+    assertThat(second.secrets().adminApiToken()).isEqualTo(first.secrets().adminApiToken());
+    assertThat(second.secrets().secretKey()).isEqualTo(first.secrets().secretKey());
+    assertThat(second.stripe().webhookSecrets()).isEqualTo(first.stripe().webhookSecrets());
+    assertThat(second.postgres().embeddedDataDir()).isEqualTo(home.resolve("pg"));
+  }
+
+  @Test
+  void productionReadsEverythingFromTheEnvironment() {
+    Map<String, String> env = production();
+    env.put("STRIPE_WEBHOOK_SECRET", "whsec_0123456789abcdef, whsec_fedcba9876543210");
+    env.put("STRIPE_PRICE_PLANS", "price_a=starter,price_b=pro");
+    Config c = ConfigLoader.load(env);
+    assertThat(c.devMode()).isFalse();
+    DatabaseUrl url = c.postgres().url().orElseThrow();
+    assertThat(url).isEqualTo(new DatabaseUrl("db.internal", 5433, "provisioner", "ca", "s@cret"));
+    assertThat(url.toString()).doesNotContain("s@cret");
+    assertThat(c.stripe().webhookSecrets()).containsExactly("whsec_0123456789abcdef", "whsec_fedcba9876543210");
+    assertThat(c.plans().byStripePrice("price_b").orElseThrow().name()).isEqualTo("pro");
+    assertThat(c.http().port()).isEqualTo(8000);
+    assertThat(c.toString()).doesNotContain("aaaaaaaa").doesNotContain("kkkkkkkk").doesNotContain("whsec_0123");
+    assertThat(home.resolve("secrets")).doesNotExist();
+  }
+
+  @Test
+  void productionRefusesMissingOrWeakSecretsNamingTheVariable() {
+    for (String name : new String[] {"ADMIN_API_TOKEN", "SECRET_KEY", "STRIPE_WEBHOOK_SECRET"}) {
+      Map<String, String> env = production();
+      env.remove(name);
+      assertThatThrownBy(() -> ConfigLoader.load(env)).isInstanceOf(ConfigException.class).hasMessageContaining(name);
+    }
+    Map<String, String> weak = production();
+    weak.put("ADMIN_API_TOKEN", "secret");
+    assertThatThrownBy(() -> ConfigLoader.load(weak)).hasMessageContaining("ADMIN_API_TOKEN").hasMessageContaining("weak");
+    Map<String, String> badWebhook = production();
+    badWebhook.put("STRIPE_WEBHOOK_SECRET", "nope");
+    assertThatThrownBy(() -> ConfigLoader.load(badWebhook)).hasMessageContaining("STRIPE_WEBHOOK_SECRET");
+  }
+
+  @Test
+  void badValuesAreNamed() {
+    Map<String, String> env = production();
+    env.put("PORT", "eighty");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining("PORT");
+    env.put("PORT", "8000");
+    env.put("DATABASE_URL", "mysql://x/y");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining("DATABASE_URL");
+    env.put("DATABASE_URL", "postgresql://u:p@h/db");
+    env.put("STRIPE_PRICE_PLANS", "price_a=gold");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining("STRIPE_PRICE_PLANS")
+        .hasMessageContaining("gold");
+  }
+
+  @Test
+  void aPlansFileReplacesTheCatalogue() throws Exception {
+    Path plans = home.resolve("plans.yaml");
+    Files.writeString(plans, """
+        plans:
+          - name: archive
+            displayName: Archive
+            price: {amount: 9900, currency: EUR}
+            resources: {cpuRequest: 250m, memoryRequest: 512Mi, cpuLimit: "1", memoryLimit: 1Gi}
+            storage: 1Ti
+            caProfile: dublincore
+            stripePriceIds: [price_archive]
+        """);
+    Map<String, String> env = production();
+    env.put("PLANS_FILE", plans.toString());
+    Config c = ConfigLoader.load(env);
+    assertThat(c.plans().names()).containsExactly("archive");
+    assertThat(c.plans().byStripePrice("price_archive").orElseThrow().storage()).isEqualTo("1Ti");
+
+    Files.writeString(plans, "plans:\n  - name: broken\n");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PLANS_FILE").hasMessageContaining("plans[0]");
+  }
+
+  @Test
+  void defaultPlansAreTheThreeOnSale() {
+    Config c = ConfigLoader.load(production());
+    assertThat(c.plans().names()).containsExactly("starter", "pro", "museum");
+    assertThat(c.plans().all()).extracting(p -> p.monthlyPrice()).containsExactly(4900L, 19900L, 79900L);
+  }
+}
