@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.slf4j.Logger;
@@ -60,6 +61,10 @@ final class LooseObjectCollector {
         return false;
       }
       LOG.info("packing {} ({} loose objects, {} packs)", repository.getDirectory(), loose, packs);
+      // JGit keeps replaced packs for an hour by default, so packs would only pile up between
+      // checks; readers that lose a pack rescan and find the objects in the new one
+      repository.getConfig().setString(ConfigConstants.CONFIG_GC_SECTION, null,
+          ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
       git.gc().call();
       return true;
     }
