@@ -1,0 +1,291 @@
+package io.caprovisioner.gitops;
+
+import io.caprovisioner.config.Config;
+import io.caprovisioner.render.RenderedTenant;
+import io.caprovisioner.render.TemplateSource;
+import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.render.TenantRenderer;
+import io.caprovisioner.tenant.TenantNames;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes tenant changes to the gitops repository with JGit: one commit per change, built in a
+ * bare clone without a working tree, pushed with compare-and-set; on a rejected push (another
+ * replica, a merged pull request) the queued changes are re-applied on the fetched tip and pushed
+ * again, a bounded number of times with backoff.
+ *
+ * <p>All Git work runs on one worker thread per clone, off the event loop; changes that queue up
+ * while a push is under way go out together in the next push, still one commit each.
+ */
+public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JGitGitopsWriter.class);
+  static final int MAX_PUSH_ATTEMPTS = 8;
+  private static final long BACKOFF_BASE_MS = 50;
+  private static final long BACKOFF_MAX_MS = 2_000;
+  /** The service's own identity; no person's address ever appears as author. */
+  private static final String COMMITTER_NAME = "ca-provisioner";
+  private static final String COMMITTER_EMAIL = "ca-provisioner@noreply.invalid";
+
+  private final TenantRenderer renderer;
+  private final TemplateSource templates;
+  private final GitopsRemote remote;
+  private final LocalClone clone;
+  private final WorkerExecutor worker;
+  private final Queue<PendingChange> queue = new ConcurrentLinkedQueue<>();
+  private final LooseObjectCollector collector;
+  private boolean initialised;
+
+  /** GIT_SSH_KNOWN_HOSTS (not yet in Config) is read from the environment. */
+  public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer) {
+    this(vertx, config, renderer, Optional.ofNullable(System.getenv("GIT_SSH_KNOWN_HOSTS")).filter(s -> !s.isBlank())
+        .map(Path::of));
+  }
+
+  /** @param sshKnownHosts the known_hosts file for SSH remotes; empty: {@code ~/.ssh/known_hosts} */
+  public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer, Optional<Path> sshKnownHosts) {
+    this.renderer = renderer;
+    this.templates = TemplateSource.of(config.gitops());
+    this.remote = GitopsRemote.of(config, sshKnownHosts);
+    Path cloneDir = config.home().resolve("gitops/clone.git").toAbsolutePath().normalize();
+    this.clone = new LocalClone(cloneDir, remote, config.gitops().branch());
+    // one thread per clone, shared by every writer on it in this process: Git work is serial here
+    this.worker = vertx.createSharedWorkerExecutor("gitops " + cloneDir, 1, 10, TimeUnit.MINUTES);
+    this.collector = new LooseObjectCollector(clone, remote.localBarePath());
+  }
+
+  @Override
+  public Future<Optional<String>> write(TenantDesired desired, GitChange change) {
+    RenderedTenant rendered;
+    try {
+      rendered = renderer.render(desired);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    SortedMap<String, byte[]> files = new TreeMap<>();
+    rendered.files().forEach((name, text) -> files.put(name, text.getBytes(StandardCharsets.UTF_8)));
+    return submit(new PendingChange(rendered.directory(), files, CommitMessage.forWrite(desired, change)));
+  }
+
+  @Override
+  public Future<Optional<String>> remove(TenantNames names, GitChange change) {
+    String folder = "tenants/" + names.shard() + "/" + names.namespace();
+    return submit(new PendingChange(folder, null, CommitMessage.forRemove(names, change)));
+  }
+
+  private Future<Optional<String>> submit(PendingChange change) {
+    queue.add(change);
+    return worker.executeBlocking(() -> {
+      if (!change.done()) {
+        // an earlier task may already have carried this change in its push
+        drain();
+      }
+      return change.outcome();
+    }, false);
+  }
+
+  @Override
+  public Future<List<TenantCommit>> history(TenantNames names, int limit) {
+    return worker.executeBlocking(() -> {
+      Optional<ObjectId> tip = refreshForReading();
+      return tip.isEmpty() ? List.of()
+          : HistoryReader.history(clone.repository(), tip.get(), "tenants/" + names.shard() + "/" + names.namespace(),
+              limit);
+    }, false);
+  }
+
+  @Override
+  public Future<TenantFiles> tenantFiles() {
+    return worker.executeBlocking(() -> {
+      Optional<ObjectId> tip = refreshForReading();
+      return tip.isEmpty() ? new TenantFiles(Optional.empty(), List.of())
+          : new TenantFiles(Optional.of(tip.get().name()), HistoryReader.tenantFiles(clone.repository(), tip.get()));
+    }, false);
+  }
+
+  /** Runs on the worker: everything queued goes out in one push. */
+  private synchronized void drain() {
+    List<PendingChange> batch = new ArrayList<>();
+    for (PendingChange c; (c = queue.poll()) != null; ) {
+      batch.add(c);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      List<Optional<String>> shas = writeBatch(batch);
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).succeed(shas.get(i));
+      }
+    } catch (IOException e) {
+      RuntimeException failure = new IllegalStateException("gitops clone: " + e.getMessage(), e);
+      batch.forEach(c -> c.fail(failure));
+    } catch (RuntimeException e) {
+      batch.forEach(c -> c.fail(e));
+    }
+    collector.collectIfNeeded(batch.size());
+  }
+
+  private List<Optional<String>> writeBatch(List<PendingChange> batch) throws IOException {
+    Optional<ObjectId> base = initialised ? clone.knownTip() : initialise();
+    String lastRejection = "";
+    for (int attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
+      Built built = build(base.orElse(null), batch);
+      if (built.tip() == null || base.isPresent() && built.tip().equals(base.get())) {
+        return built.shas(); // every change was already there: no commit, no push
+      }
+      clone.advance(base.orElse(null), built.tip());
+      LocalClone.PushOutcome outcome = clone.push(built.tip(), base.orElse(ObjectId.zeroId()));
+      if (outcome.accepted()) {
+        return built.shas();
+      }
+      lastRejection = outcome.detail();
+      LOG.info("gitops push rejected ({}), attempt {} of {}: re-applying {} change(s) on the new tip",
+          lastRejection, attempt, MAX_PUSH_ATTEMPTS, batch.size());
+      if (attempt > 1) {
+        sleep(backoff(attempt));
+      }
+      base = clone.fetch();
+    }
+    throw new GitopsUnavailableException("the gitops repository " + remote.display() + " rejected our push "
+        + MAX_PUSH_ATTEMPTS + " times (last: " + lastRejection + "); too much contention or a protected branch",
+        null);
+  }
+
+  /** The first use: create the dev remote if needed, fetch, and start an empty remote from the skeleton. */
+  private Optional<ObjectId> initialise() throws IOException {
+    remote.ensureLocalRemoteExists(clone.branchRef().substring(Constants.R_HEADS.length()));
+    Optional<ObjectId> tip = clone.fetch();
+    if (tip.isEmpty()) {
+      ObjectId skeleton = skeletonCommit();
+      clone.advance(null, skeleton);
+      LocalClone.PushOutcome outcome = clone.push(skeleton, ObjectId.zeroId());
+      // rejected: another replica initialised it first, which is just as good
+      tip = outcome.accepted() ? Optional.of(skeleton) : clone.fetch();
+      LOG.info("gitops repository {} initialised from the skeleton: {}", remote.display(), outcome.detail());
+    }
+    initialised = true;
+    return tip;
+  }
+
+  private Optional<ObjectId> refreshForReading() throws IOException {
+    try {
+      return initialised ? clone.fetch() : initialise();
+    } catch (GitopsUnavailableException e) {
+      LOG.warn("{}; answering from the local clone", e.getMessage());
+      return clone.knownTip();
+    }
+  }
+
+  /** The commits for a batch, chained on {@code base}; a change that alters nothing gets no commit. */
+  private record Built(ObjectId tip, List<Optional<String>> shas) {
+  }
+
+  private Built build(ObjectId base, List<PendingChange> batch) throws IOException {
+    Repository repo = clone.repository();
+    List<Optional<String>> shas = new ArrayList<>();
+    try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = inserter.newReader();
+        RevWalk walk = new RevWalk(reader)) {
+      TreePathEditor editor = new TreePathEditor(reader, inserter);
+      ObjectId tip = base;
+      ObjectId tree = base == null ? null : walk.parseCommit(base).getTree().getId();
+      for (PendingChange change : batch) {
+        ObjectId folder = change.files == null ? null : editor.insertFlatTree(change.files);
+        ObjectId newTree = editor.replace(tree, change.folder, folder);
+        if (newTree.equals(tree)) {
+          shas.add(Optional.empty());
+          continue;
+        }
+        tip = commit(inserter, tip, newTree, change.message);
+        tree = newTree;
+        shas.add(Optional.of(tip.name()));
+      }
+      inserter.flush();
+      return new Built(tip, shas);
+    }
+  }
+
+  private ObjectId skeletonCommit() throws IOException {
+    SortedMap<String, byte[]> files = templates.skeleton();
+    Repository repo = clone.repository();
+    try (ObjectInserter inserter = repo.newObjectInserter()) {
+      DirCache index = DirCache.newInCore();
+      DirCacheBuilder builder = index.builder();
+      for (var file : files.entrySet()) {
+        DirCacheEntry entry = new DirCacheEntry(file.getKey());
+        entry.setFileMode(FileMode.REGULAR_FILE);
+        entry.setObjectId(inserter.insert(Constants.OBJ_BLOB, file.getValue()));
+        builder.add(entry);
+      }
+      builder.finish();
+      ObjectId commit = commit(inserter, null, index.writeTree(inserter), CommitMessage.forSkeleton());
+      inserter.flush();
+      return commit;
+    }
+  }
+
+  private static ObjectId commit(ObjectInserter inserter, ObjectId parent, ObjectId tree, String message)
+      throws IOException {
+    PersonIdent service = new PersonIdent(COMMITTER_NAME, COMMITTER_EMAIL, Instant.now(), ZoneOffset.UTC);
+    CommitBuilder commit = new CommitBuilder();
+    commit.setTreeId(tree);
+    if (parent != null) {
+      commit.setParentId(parent);
+    }
+    commit.setAuthor(service);
+    commit.setCommitter(service);
+    commit.setEncoding(StandardCharsets.UTF_8);
+    commit.setMessage(message);
+    return inserter.insert(commit);
+  }
+
+  private static long backoff(int attempt) {
+    long ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS << Math.min(attempt, 10));
+    return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GitopsUnavailableException("interrupted while backing off from the gitops remote", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.close();
+    clone.close();
+    remote.close();
+  }
+}
