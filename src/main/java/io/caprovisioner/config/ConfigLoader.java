@@ -26,9 +26,12 @@ public final class ConfigLoader {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Map<String, String> env;
+  /** Offline tools: no database, no secrets read or generated, nothing written anywhere. */
+  private final boolean offline;
 
-  private ConfigLoader(Map<String, String> env) {
+  private ConfigLoader(Map<String, String> env, boolean offline) {
     this.env = env;
+    this.offline = offline;
   }
 
   public static Config fromEnvironment() {
@@ -36,29 +39,41 @@ public final class ConfigLoader {
   }
 
   public static Config load(Map<String, String> env) {
-    return new ConfigLoader(env).build();
+    return new ConfigLoader(env, false).build();
+  }
+
+  /**
+   * For the offline tools ({@code tenant new}, {@code tenant render}, {@code validate}) run in a
+   * clone of the gitops repo or in CI: the same rendering settings as {@link #load} (BASE_DOMAIN,
+   * chart, flavor, plans, image, issuer, templates), so staff and service render byte-identical
+   * files from the same environment; but DATABASE_URL and every secret are ignored, and nothing
+   * is generated into PROVISIONER_HOME or the current directory. The secrets in the result are
+   * throw-away random values held in memory only: such a Config must never start the service.
+   */
+  public static Config loadForOfflineTools(Map<String, String> env) {
+    return new ConfigLoader(env, true).build();
   }
 
   private Config build() {
     Path home = Path.of(get("PROVISIONER_HOME").orElse("./var")).toAbsolutePath().normalize();
-    Optional<DatabaseUrl> dbUrl = get("DATABASE_URL").map(DatabaseUrl::parse);
-    boolean dev = dbUrl.isEmpty();
+    Optional<DatabaseUrl> dbUrl = offline ? Optional.empty() : get("DATABASE_URL").map(DatabaseUrl::parse);
+    boolean dev = dbUrl.isEmpty() && !offline;
 
     Optional<Path> adminTokenFile = Optional.empty();
-    String adminToken = get("ADMIN_API_TOKEN").orElse(null);
+    String adminToken = offline ? randomHex(32) : get("ADMIN_API_TOKEN").orElse(null);
     if (adminToken == null && dev) {
       adminTokenFile = Optional.of(home.resolve("secrets/admin-api-token"));
       adminToken = devSecret(adminTokenFile.get(), () -> randomHex(32));
     }
     requireStrong("ADMIN_API_TOKEN", adminToken, MIN_TOKEN_LENGTH);
 
-    String secretKey = get("SECRET_KEY").orElse(null);
+    String secretKey = offline ? randomHex(32) : get("SECRET_KEY").orElse(null);
     if (secretKey == null && dev) {
       secretKey = devSecret(home.resolve("secrets/secret-key"), () -> randomHex(32));
     }
     requireStrong("SECRET_KEY", secretKey, MIN_TOKEN_LENGTH);
 
-    String webhook = get("STRIPE_WEBHOOK_SECRET").orElse(null);
+    String webhook = offline ? "whsec_" + randomHex(24) : get("STRIPE_WEBHOOK_SECRET").orElse(null);
     if (webhook == null && dev) {
       webhook = devSecret(home.resolve("secrets/stripe-webhook-secret"), () -> "whsec_" + randomHex(24));
     }
@@ -88,7 +103,8 @@ public final class ConfigLoader {
         get("GITOPS_TEMPLATE_DIR").map(Path::of), get("GIT_USERNAME"), get("GIT_TOKEN"),
         get("GIT_SSH_KEY_FILE").map(Path::of),
         Duration.ofSeconds(integer("GITOPS_POLL_INTERVAL", 30, 1, 86_400)), get("GIT_WEBHOOK_TOKEN"),
-        get("ARGOCD_NAMESPACE").orElse("argocd"));
+        get("ARGOCD_NAMESPACE").orElse("argocd"),
+        integer("GITOPS_MAX_DELETIONS", Config.Gitops.DEFAULT_MAX_DELETIONS, 0, 100_000));
 
     Config.Chart chart = new Config.Chart(
         get("HELM_CHART_REPO").orElse("https://charts.caprovisioner.io"),

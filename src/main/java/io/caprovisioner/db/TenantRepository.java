@@ -1,8 +1,11 @@
 package io.caprovisioner.db;
 
+import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.PlanCatalog;
 import io.caprovisioner.tenant.Tenant;
 import io.caprovisioner.tenant.TenantNames;
 import io.caprovisioner.tenant.TenantSource;
+import io.caprovisioner.tenant.TenantState;
 import io.caprovisioner.tenant.TenantStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -11,7 +14,10 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Tenant rows. Every method takes the client to run on, so callers choose the transaction. */
@@ -74,6 +80,81 @@ public final class TenantRepository {
   public Future<Void> setPlan(SqlClient sql, long id, String plan) {
     return sql.preparedQuery("UPDATE tenants SET plan = $2, updated_at = now() WHERE id = $1")
         .execute(Tuple.of(id, plan)).mapEmpty();
+  }
+
+  /**
+   * A stored tenant with what its tenant.yaml needs beyond {@link Tenant}.
+   *
+   * @param adminEmailInGit true when the tenant's contact lives in its tenant.yaml ({@code spec.adminEmail},
+   *                        imported from a pull request), so every re-write must keep it
+   * @param userEmail       the email of its user, only read when {@code adminEmailInGit}
+   */
+  public record StoredTenant(Tenant tenant, boolean adminEmailInGit, Optional<String> userEmail) {
+  }
+
+  private static final String SELECT_STORED = "SELECT t.*, s.stripe_customer_id, s.stripe_subscription_id, "
+      + "u.email AS git_admin_email FROM tenants t LEFT JOIN subscriptions s ON s.tenant_id = t.id "
+      + "LEFT JOIN users u ON u.id = t.user_id AND t.admin_email_in_git ";
+
+  /**
+   * What the gitops repo should hold for a stored tenant: the input of every re-render (the job
+   * runner's {@code git.commit}). Keeps {@code spec.adminEmail} of tenants imported from Git.
+   * Empty when there is no such tenant.
+   *
+   * @throws IllegalStateException (failed future) when the tenant's plan is no longer in the catalogue
+   */
+  public Future<Optional<TenantDesired>> desiredState(SqlClient sql, long id, PlanCatalog plans) {
+    return sql.preparedQuery(SELECT_STORED + "WHERE t.id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(desiredOf(stored(rows.iterator().next()), plans)));
+  }
+
+  /** The stored tenants with these namespaces, by namespace (absent ones are left out). */
+  public Future<Map<String, StoredTenant>> storedByNamespaces(SqlClient sql, Collection<String> namespaces) {
+    return sql.preparedQuery(SELECT_STORED + "WHERE t.namespace = ANY($1) ORDER BY t.id")
+        .execute(Tuple.of(namespaces.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, StoredTenant> out = new LinkedHashMap<>();
+          rows.forEach(r -> out.put(r.getString("namespace"), stored(r)));
+          return out;
+        });
+  }
+
+  /**
+   * Pure: the desired state a stored tenant renders from. Status decides the state: suspended and
+   * deleting are {@code suspended}, everything else {@code active}.
+   */
+  public static TenantDesired desiredOf(StoredTenant stored, PlanCatalog plans) {
+    Tenant t = stored.tenant();
+    var plan = plans.byName(t.plan()).orElseThrow(() -> new IllegalStateException("tenant "
+        + t.names().namespace() + " is on plan '" + t.plan() + "', which is not in the plan catalogue (PLANS_FILE)"));
+    TenantState state = t.status() == TenantStatus.SUSPENDED || t.status() == TenantStatus.DELETING
+        ? TenantState.SUSPENDED : TenantState.ACTIVE;
+    Optional<String> adminEmail = stored.adminEmailInGit() && t.source() == TenantSource.MANUAL
+        ? stored.userEmail() : Optional.empty();
+    return new TenantDesired(t.names(), plan, state, t.source(), t.chartVersion(), t.stripeCustomerId(), adminEmail);
+  }
+
+  /** Records whether the tenant's contact lives in its tenant.yaml ({@code spec.adminEmail}). */
+  public Future<Void> setAdminEmailInGit(SqlClient sql, long id, boolean inGit) {
+    return sql.preparedQuery("UPDATE tenants SET admin_email_in_git = $2, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, inGit)).mapEmpty();
+  }
+
+  /** @param chartVersion null: the configured default */
+  public Future<Void> setChartVersion(SqlClient sql, long id, String chartVersion) {
+    return sql.preparedQuery("UPDATE tenants SET chart_version = $2, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, chartVersion)).mapEmpty();
+  }
+
+  public Future<Void> setUser(SqlClient sql, long id, long userId) {
+    return sql.preparedQuery("UPDATE tenants SET user_id = $2, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, userId)).mapEmpty();
+  }
+
+  private static StoredTenant stored(Row r) {
+    return new StoredTenant(map(r), Boolean.TRUE.equals(r.getBoolean("admin_email_in_git")),
+        Optional.ofNullable(r.getString("git_admin_email")));
   }
 
   private static List<Tenant> all(RowSet<Row> rows) {
