@@ -54,7 +54,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   private static final long BACKOFF_MAX_MS = 2_000;
   /** The service's own identity; no person's address ever appears as author. */
   private static final String COMMITTER_NAME = "ca-provisioner";
-  private static final String COMMITTER_EMAIL = "ca-provisioner@noreply.invalid";
+  static final String COMMITTER_EMAIL = "ca-provisioner@noreply.invalid";
 
   private final TenantRenderer renderer;
   private final TemplateSource templates;
@@ -129,6 +129,19 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       Optional<ObjectId> tip = refreshForReading();
       return tip.isEmpty() ? new TenantFiles(Optional.empty(), List.of())
           : new TenantFiles(Optional.of(tip.get().name()), HistoryReader.tenantFiles(clone.repository(), tip.get()));
+    }, false);
+  }
+
+  /**
+   * For the Git import: fetches, then compares the tip with {@code lastImported}. Unlike
+   * {@link #tenantFiles()} a failed fetch fails the future (an import must not act on a stale clone
+   * without knowing it).
+   */
+  public Future<BranchSnapshot> snapshot(Optional<String> lastImported) {
+    return worker.executeBlocking(() -> {
+      Optional<ObjectId> tip = initialised ? clone.fetch() : initialise();
+      return tip.isEmpty() ? BranchSnapshot.noBranch()
+          : ChangeReader.read(clone.repository(), tip.get(), lastImported, COMMITTER_EMAIL);
     }, false);
   }
 

@@ -1,0 +1,52 @@
+package io.caprovisioner.cli;
+
+import io.caprovisioner.gitimport.BaseRevision;
+import io.caprovisioner.gitimport.OfflineToolConfig;
+import io.caprovisioner.gitimport.Problem;
+import io.caprovisioner.gitimport.RepositoryValidator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code validate}: the pull-request check of the gitops repository. Exit 0 clean, 1 with one line per problem. */
+@Command(name = "validate", description = "Check a gitops repository checkout: schema, names, duplicates, rendered "
+    + "files, secrets, plans, Stripe ownership (with --base). Exit 0 when clean, else 1 with one line per problem.")
+final class ValidateCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(arity = "0..1", defaultValue = ".", paramLabel = "DIR", description = "The checkout (default: .).")
+  Path repo;
+
+  @Option(names = "--base", description = "The branch the change goes into (e.g. origin/main): Stripe-owned tenants "
+      + "must be as they are there. Default in GitHub Actions pull requests: origin/$GITHUB_BASE_REF.")
+  String base;
+
+  Map<String, String> env = System.getenv();
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    RepositoryValidator validator = new RepositoryValidator(OfflineToolConfig.load(env));
+    Optional<String> baseRef = Optional.ofNullable(base)
+        .or(() -> Optional.ofNullable(env.get("GITHUB_BASE_REF")).filter(s -> !s.isBlank()).map(b -> "origin/" + b));
+    Optional<Map<String, String>> baseFiles = baseRef.isEmpty() ? Optional.empty()
+        : Optional.of(BaseRevision.tenantFiles(repo, baseRef.get()));
+    RepositoryValidator.Result result = validator.validate(repo, baseFiles);
+    result.problems().stream().map(Problem::toString).forEach(out::println);
+    if (result.clean()) {
+      out.println("ok: " + result.tenants() + " tenant(s) checked" + baseRef.map(b -> " against " + b).orElse(""));
+      return 0;
+    }
+    out.println(result.problems().size() + " problem(s) in " + result.tenants() + " tenant(s)");
+    return 1;
+  }
+}
