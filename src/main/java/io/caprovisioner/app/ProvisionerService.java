@@ -6,7 +6,10 @@ import io.caprovisioner.api.HealthRoutes;
 import io.caprovisioner.api.TenantRoutes;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.Database;
+import io.caprovisioner.gitimport.GitImport;
+import io.caprovisioner.gitops.JGitGitopsWriter;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.render.YamlTenantRenderer;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
@@ -30,6 +33,9 @@ public final class ProvisionerService {
   private final Pool pool;
   private final ApiServer api;
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** The one gitops writer of this process (the job runner's git.commit should use it too). */
+  private JGitGitopsWriter gitops;
+  private GitImport gitImport;
   private int port;
 
   private ProvisionerService(Config config, Database database, Vertx vertx, Pool pool, ApiServer api) {
@@ -56,9 +62,12 @@ public final class ProvisionerService {
     ApiServer api = new ApiServer(vertx, config.secrets().adminApiToken());
     ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api);
     BodyHandler body = ApiServer.apiBody();
+    service.gitops = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config));
+    service.gitImport = new GitImport(vertx, pool, config, service.gitops::snapshot, lifecycle);
     api.routes(new HealthRoutes(pool, service.draining::get)::mount)
         .routes(r -> new TenantRoutes(pool, lifecycle).mount(r, body))
-        .routes(new AdminRoutes(pool, lifecycle)::mount);
+        .routes(new AdminRoutes(pool, lifecycle)::mount)
+        .routes(service.gitImport::mount);
     try {
       service.port = api.listen(config.http().port()).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
@@ -66,6 +75,7 @@ public final class ProvisionerService {
       service.stop();
       throw new IllegalStateException("cannot listen on port " + config.http().port() + ": " + rootMessage(e), e);
     }
+    service.gitImport.start();
     LOG.info("ca-provisioner listening on port {} ({} mode)", service.port, config.devMode() ? "dev" : "production");
     return service;
   }
@@ -85,6 +95,12 @@ public final class ProvisionerService {
     }
     LOG.info("shutting down: finishing in-flight requests");
     await(api.shutdown(DRAIN_SECONDS), DRAIN_SECONDS + 5);
+    if (gitImport != null) {
+      await(gitImport.stop(), 30);
+    }
+    if (gitops != null) {
+      gitops.close();
+    }
     await(pool.close(), 10);
     await(vertx.close(), 10);
     database.close();
