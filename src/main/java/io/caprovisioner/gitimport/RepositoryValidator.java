@@ -58,7 +58,9 @@ public final class RepositoryValidator {
       String file = folder.file(CheckoutLayout.TENANT_FILE);
       seen.add(file);
       if (!folder.files().contains(CheckoutLayout.TENANT_FILE)) {
-        problems.add(Problem.of(file, "missing: every tenant folder needs its tenant.yaml"));
+        if (problems.stream().noneMatch(p -> p.file().equals(file))) { // e.g. already refused as a link
+          problems.add(Problem.of(file, "missing: every tenant folder needs its tenant.yaml"));
+        }
         continue;
       }
       Optional<TenantDesired> desired = checkTenantFile(paths, folder, problems);
