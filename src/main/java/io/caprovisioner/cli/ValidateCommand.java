@@ -36,10 +36,20 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     RepositoryValidator validator = new RepositoryValidator(OfflineToolConfig.load(env));
-    Optional<String> baseRef = Optional.ofNullable(base)
-        .or(() -> Optional.ofNullable(env.get("GITHUB_BASE_REF")).filter(s -> !s.isBlank()).map(b -> "origin/" + b));
+    Optional<String> baseRef = Optional.ofNullable(base);
     Optional<Map<String, String>> baseFiles = baseRef.isEmpty() ? Optional.empty()
         : Optional.of(BaseRevision.tenantFiles(repo, baseRef.get()));
+    Optional<String> ciBase = Optional.ofNullable(env.get("GITHUB_BASE_REF")).filter(s -> !s.isBlank())
+        .map(b -> "origin/" + b);
+    if (baseRef.isEmpty() && ciBase.isPresent()) {
+      // a pull request in GitHub Actions: check against its base when the checkout has it (fetch-depth: 0)
+      try {
+        baseFiles = Optional.of(BaseRevision.tenantFiles(repo, ciBase.get()));
+        baseRef = ciBase;
+      } catch (IOException e) {
+        spec.commandLine().getErr().println("warning: Stripe ownership not checked: " + e.getMessage());
+      }
+    }
     RepositoryValidator.Result result = validator.validate(repo, baseFiles);
     result.problems().stream().map(Problem::toString).forEach(out::println);
     if (result.clean()) {
