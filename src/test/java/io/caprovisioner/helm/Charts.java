@@ -73,6 +73,31 @@ public final class Charts {
   }
 
   /**
+   * {@code helm template} of the tenant chart with a values file given as YAML text, read by Helm's
+   * own (YAML 1.1) parser exactly as Argo CD would read a committed {@code valuesObject}.
+   */
+  public static Manifests renderTenantFromYaml(String release, String valuesYaml) {
+    Path file = null;
+    try {
+      file = Files.createTempFile("values-", ".yaml");
+      Files.writeString(file, valuesYaml, StandardCharsets.UTF_8);
+      String out = new Helm(TENANT_CHART).template().withName(release).withNamespace(release).withValuesFile(file)
+          .call();
+      return Manifests.parse(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+          // a temp file
+        }
+      }
+    }
+  }
+
+  /**
    * Errors of {@code values} against the tenant chart's values.schema.json on their own, without
    * the chart's defaults merged in: a renderer's valuesObject must be complete by itself.
    */
