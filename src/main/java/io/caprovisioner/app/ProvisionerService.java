@@ -3,10 +3,13 @@ package io.caprovisioner.app;
 import io.caprovisioner.api.AdminRoutes;
 import io.caprovisioner.api.ApiServer;
 import io.caprovisioner.api.HealthRoutes;
+import io.caprovisioner.api.HistoryRoutes;
 import io.caprovisioner.api.TenantRoutes;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.Database;
+import io.caprovisioner.gitops.JGitGitopsWriter;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.render.YamlTenantRenderer;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
@@ -29,15 +32,18 @@ public final class ProvisionerService {
   private final Vertx vertx;
   private final Pool pool;
   private final ApiServer api;
+  private final JGitGitopsWriter gitops;
   private final AtomicBoolean draining = new AtomicBoolean();
   private int port;
 
-  private ProvisionerService(Config config, Database database, Vertx vertx, Pool pool, ApiServer api) {
+  private ProvisionerService(Config config, Database database, Vertx vertx, Pool pool, ApiServer api,
+      JGitGitopsWriter gitops) {
     this.config = config;
     this.database = database;
     this.vertx = vertx;
     this.pool = pool;
     this.api = api;
+    this.gitops = gitops;
   }
 
   /** Blocking: opens (and migrates) the database, then listens. */
@@ -53,12 +59,16 @@ public final class ProvisionerService {
       throw e;
     }
     TenantLifecycle lifecycle = new TenantLifecycle(pool, config);
+    // templates are checked now: a broken operator template stops the start, not a later job
+    YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
+    JGitGitopsWriter gitops = new JGitGitopsWriter(vertx, config, renderer);
     ApiServer api = new ApiServer(vertx, config.secrets().adminApiToken());
-    ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api);
+    ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api, gitops);
     BodyHandler body = ApiServer.apiBody();
     api.routes(new HealthRoutes(pool, service.draining::get)::mount)
         .routes(r -> new TenantRoutes(pool, lifecycle).mount(r, body))
-        .routes(new AdminRoutes(pool, lifecycle)::mount);
+        .routes(new AdminRoutes(pool, lifecycle)::mount)
+        .routes(new HistoryRoutes(pool, gitops)::mount);
     try {
       service.port = api.listen(config.http().port()).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
@@ -85,6 +95,7 @@ public final class ProvisionerService {
     }
     LOG.info("shutting down: finishing in-flight requests");
     await(api.shutdown(DRAIN_SECONDS), DRAIN_SECONDS + 5);
+    gitops.close();
     await(pool.close(), 10);
     await(vertx.close(), 10);
     database.close();
