@@ -59,7 +59,7 @@ public final class JobContext {
     }
     return steps.get(job.id(), name).compose(progress -> {
       if (progress.isPresent() && "done".equals(progress.get().state())) {
-        return Future.succeededFuture(Outcome.done(name + " already done"));
+        return Future.succeededFuture(Outcome.DONE_EARLIER);
       }
       return store.setStep(job, name)
           .compose(v -> steps.begin(job.id(), name, position))

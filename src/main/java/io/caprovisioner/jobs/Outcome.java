@@ -13,6 +13,9 @@ public sealed interface Outcome {
   record Done(String message) implements Outcome {
   }
 
+  /** A step an earlier run of the same job finished: not run again, not logged again. */
+  Done DONE_EARLIER = new Done(null);
+
   /** The job has nothing (more) to do, e.g. a later request superseded it; it ends as done. */
   record Stop(String message) implements Outcome {
   }
