@@ -51,10 +51,6 @@ final class JobSteps {
   }
 
   /** A retry starts the failed step afresh (its timeout too); done steps stay done. */
-  Future<Void> reopenFailed(io.vertx.sqlclient.SqlClient sql, long jobId) {
-    return sql.preparedQuery("UPDATE job_steps SET state = 'pending', started_at = NULL, updated_at = now() "
-            + "WHERE job_id = $1 AND state <> 'done'").execute(Tuple.of(jobId)).mapEmpty();
-  }
 
   private Future<Void> update(long jobId, String step, String state, String error, boolean finished) {
     return pool.preparedQuery("UPDATE job_steps SET state = $3, last_error = $4, updated_at = now(), "

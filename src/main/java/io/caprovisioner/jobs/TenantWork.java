@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public final class TenantWork {
   /** Payload key where git.commit keeps the spec hash it pushed, for the await step. */
-  static final String SPEC_HASH = "spec_hash";
+  public static final String SPEC_HASH = "spec_hash";
 
   private final JobContext ctx;
   private final Config config;
