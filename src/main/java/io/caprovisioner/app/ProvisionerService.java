@@ -8,6 +8,7 @@ import io.caprovisioner.api.TenantRoutes;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.Database;
 import io.caprovisioner.gitops.JGitGitopsWriter;
+import io.caprovisioner.jobs.JobRunner;
 import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.vertx.core.Vertx;
@@ -33,17 +34,19 @@ public final class ProvisionerService {
   private final Pool pool;
   private final ApiServer api;
   private final JGitGitopsWriter gitops;
+  private final JobRunner runner;
   private final AtomicBoolean draining = new AtomicBoolean();
   private int port;
 
   private ProvisionerService(Config config, Database database, Vertx vertx, Pool pool, ApiServer api,
-      JGitGitopsWriter gitops) {
+      JGitGitopsWriter gitops, JobRunner runner) {
     this.config = config;
     this.database = database;
     this.vertx = vertx;
     this.pool = pool;
     this.api = api;
     this.gitops = gitops;
+    this.runner = runner;
   }
 
   /** Blocking: opens (and migrates) the database, then listens. */
@@ -62,14 +65,18 @@ public final class ProvisionerService {
     // templates are checked now: a broken operator template stops the start, not a later job
     YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
     JGitGitopsWriter gitops = new JGitGitopsWriter(vertx, config, renderer);
+    JobRunner runner = new JobRunner(vertx, pool, config, gitops, renderer);
     ApiServer api = new ApiServer(vertx, config.secrets().adminApiToken());
-    ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api, gitops);
+    ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api, gitops, runner);
     BodyHandler body = ApiServer.apiBody();
     api.routes(new HealthRoutes(pool, service.draining::get)::mount)
         .routes(r -> new TenantRoutes(pool, lifecycle).mount(r, body))
-        .routes(new AdminRoutes(pool, lifecycle)::mount)
+        .routes(new AdminRoutes(pool, lifecycle, runner)::mount)
         .routes(new HistoryRoutes(pool, gitops)::mount);
     try {
+      if (config.jobs().workers() > 0) {
+        await(runner.start(), 30);
+      }
       service.port = api.listen(config.http().port()).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -95,6 +102,8 @@ public final class ProvisionerService {
     }
     LOG.info("shutting down: finishing in-flight requests");
     await(api.shutdown(DRAIN_SECONDS), DRAIN_SECONDS + 5);
+    // in-flight jobs finish or give their lease back for another replica
+    await(runner.stop(), 30);
     gitops.close();
     await(pool.close(), 10);
     await(vertx.close(), 10);
