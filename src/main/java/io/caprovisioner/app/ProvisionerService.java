@@ -7,6 +7,8 @@ import io.caprovisioner.api.TenantRoutes;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.Database;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.stripe.StripeEventApplier;
+import io.caprovisioner.stripe.StripeRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
@@ -31,6 +33,7 @@ public final class ProvisionerService {
   private final ApiServer api;
   private final AtomicBoolean draining = new AtomicBoolean();
   private int port;
+  private StripeEventApplier stripeEvents;
 
   private ProvisionerService(Config config, Database database, Vertx vertx, Pool pool, ApiServer api) {
     this.config = config;
@@ -56,9 +59,11 @@ public final class ProvisionerService {
     ApiServer api = new ApiServer(vertx, config.secrets().adminApiToken());
     ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api);
     BodyHandler body = ApiServer.apiBody();
+    service.stripeEvents = new StripeEventApplier(vertx, pool, config, lifecycle);
     api.routes(new HealthRoutes(pool, service.draining::get)::mount)
         .routes(r -> new TenantRoutes(pool, lifecycle).mount(r, body))
-        .routes(new AdminRoutes(pool, lifecycle)::mount);
+        .routes(new AdminRoutes(pool, lifecycle)::mount)
+        .routes(new StripeRoutes(pool, config, service.stripeEvents)::mount);
     try {
       service.port = api.listen(config.http().port()).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
@@ -76,6 +81,11 @@ public final class ProvisionerService {
 
   public Config config() {
     return config;
+  }
+
+  /** The handler of {@code stripe.apply} jobs. */
+  public StripeEventApplier stripeEvents() {
+    return stripeEvents;
   }
 
   /** Blocking, idempotent. */
