@@ -93,7 +93,7 @@ final class CheckoutApplier {
                 + found.plan() + " from " + found.source()))
             .compose(v -> now.isPresent()
                 ? currentState(sql, tenant.id(), c, now.get(), earlier)
-                : inOrder(sql, earlier))
+                : inOrder(sql, tenant.id(), earlier))
             .map(StripeEventStore.APPLIED));
   }
 
@@ -128,10 +128,30 @@ final class CheckoutApplier {
     return done;
   }
 
-  private Future<Void> inOrder(SqlConnection sql, List<EventFacts.SubscriptionChange> earlier) {
+  /**
+   * Oldest first through the normal path (older than the checkout: ignored as stale). A status
+   * that a later event of the list supersedes is only logged, so a tenant that ends active is not
+   * first suspended and resumed on the way.
+   */
+  private Future<Void> inOrder(SqlConnection sql, long tenantId, List<EventFacts.SubscriptionChange> earlier) {
+    int decisive = -1;
+    for (int i = 0; i < earlier.size(); i++) {
+      EventFacts.SubscriptionChange e = earlier.get(i);
+      if (SubscriptionDecision.of(e.type(), e.status()).action() != SubscriptionDecision.Action.NONE) {
+        decisive = i;
+      }
+    }
     Future<Void> done = Future.succeededFuture();
-    for (EventFacts.SubscriptionChange e : earlier) {
-      done = done.compose(v -> changes.apply(sql, e, Optional.empty()).mapEmpty());
+    for (int i = 0; i < earlier.size(); i++) {
+      EventFacts.SubscriptionChange e = earlier.get(i);
+      if (i < decisive) {
+        String note = "superseded by the newer " + earlier.get(decisive).eventId();
+        done = done.compose(v -> log.append(sql, tenantId, "stripe", "info", "Stripe " + e.type() + " "
+                + e.eventId() + " applied: " + note, e.eventId()))
+            .compose(v -> events.finish(sql, e.eventId(), StripeEventStore.APPLIED, note, e.subscriptionId()));
+      } else {
+        done = done.compose(v -> changes.apply(sql, e, Optional.empty()).mapEmpty());
+      }
     }
     return done;
   }
