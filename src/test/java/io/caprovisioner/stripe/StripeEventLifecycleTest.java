@@ -296,4 +296,14 @@ class StripeEventLifecycleTest {
         + "payload->>'stripe_event_id' = ?", id)).isEqualTo(1);
     assertThat(tenant(c)).containsEntry("status", "pending");
   }
+
+  @Test
+  void aSubscriptionThatEndedBeforeItsCheckoutArrivedGetsNoTenant() {
+    Customer c = Customer.next();
+    String deleted = service.deliverAndApply(c.sub(DELETED, "canceled", "price_pro", 30));
+    String checkout = service.deliverAndApply(c.checkout("gone@example.org"));
+    assertThat(service.eventStatus(deleted)).isEqualTo("ignored");
+    assertThat(service.eventStatus(checkout)).isEqualTo("ignored");
+    assertThat(tenant(c)).isNull();
+  }
 }
