@@ -45,7 +45,8 @@ final class StripeDelivery {
       out.println("HTTP " + r.statusCode() + " " + r.body());
       return r.statusCode() / 100 == 2 ? 0 : 1;
     } catch (java.io.IOException e) {
-      out.println("error: cannot reach " + endpoint + ": " + e.getMessage());
+      out.println("error: cannot reach " + endpoint + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+          : e.getMessage()));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

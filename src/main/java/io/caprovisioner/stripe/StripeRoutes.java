@@ -5,7 +5,6 @@ import io.caprovisioner.config.Config;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -30,10 +29,7 @@ public final class StripeRoutes {
   }
 
   public void mount(Router router) {
-    // raw bytes, not decoded: the signature covers the body exactly as sent
-    router.post(StripeWebhookHandler.PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(StripeWebhookHandler.BODY_LIMIT))
-        .handler(webhook);
+    router.post(StripeWebhookHandler.PATH).handler(webhook.route());
     router.get("/admin/stripe/events").handler(this::list);
     router.post("/admin/stripe/events/:id/replay").handler(this::replay);
   }

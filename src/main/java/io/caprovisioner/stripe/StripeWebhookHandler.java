@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Kubernetes or MySQL), so Stripe gets its answer in milliseconds and a crash after the commit
  * loses nothing. Reasons for a refusal are logged; the body never is.
  */
-public final class StripeWebhookHandler implements Handler<RoutingContext> {
+public final class StripeWebhookHandler {
   public static final String PATH = "/webhooks/stripe";
   public static final int BODY_LIMIT = 256 * 1024;
   public static final String APPLY_JOB = "stripe.apply";
@@ -39,10 +39,13 @@ public final class StripeWebhookHandler implements Handler<RoutingContext> {
     this.livemode = livemode;
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
-    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-    if (body == null || body.length() == 0) {
+  /** The route handler: reads the raw body (413 beyond {@link #BODY_LIMIT}), then {@link #handle}. */
+  public Handler<RoutingContext> route() {
+    return new RawBodyReader(BODY_LIMIT, this::handle);
+  }
+
+  void handle(RoutingContext ctx, Buffer body) {
+    if (body.length() == 0) {
       refuse(ctx, "invalid_payload", "the body is empty");
       return;
     }

@@ -37,7 +37,10 @@ public final class TenantDecisionApplier {
                 // a canceled subscription never comes back in Stripe: nothing to resume
                 ? "not resumed: tenant is " + s.wire()
                 : "keeps running (" + s.wire() + ")");
-        case GRACE -> Future.succeededFuture("keeps running (" + s.wire() + "), grace while Stripe retries");
+        case GRACE -> Future.succeededFuture(s == TenantStatus.SUSPENDED
+            // past_due keeps a running site running; it does not bring back a suspended one
+            ? "stays suspended (grace does not resume)"
+            : "keeps running (" + s.wire() + "), grace while Stripe retries");
         case SUSPEND, NOT_YET -> noConflict(lifecycle.suspend(sql, tenantId, REQUESTED_BY, event), "suspended");
         case CANCEL -> noConflict(lifecycle.delete(sql, tenantId, false, REQUESTED_BY, event),
             "suspended, deletion scheduled");

@@ -195,4 +195,28 @@ class StripeWebhookIngestionTest {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  void readsTheRawBytesWhateverTheContentType() throws Exception {
+    byte[] body = bytes(checkout());
+    var request = java.net.http.HttpRequest.newBuilder(service.uri(StripeWebhookHandler.PATH))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Stripe-Signature", TestSigner.header(StripeTestService.SECRET, TestSigner.now(), body))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    var r = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void refusesAChunkedBodyOver256KiBWith413() throws Exception {
+    byte[] body = new byte[300 * 1024];
+    Arrays.fill(body, (byte) ' ');
+    var request = java.net.http.HttpRequest.newBuilder(service.uri(StripeWebhookHandler.PATH))
+        .header("Stripe-Signature", TestSigner.header(StripeTestService.SECRET, TestSigner.now(), body))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+        .build();
+    var r = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("payload_too_large");
+  }
 }
