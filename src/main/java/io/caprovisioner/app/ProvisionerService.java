@@ -10,7 +10,10 @@ import io.caprovisioner.db.Database;
 import io.caprovisioner.gitops.JGitGitopsWriter;
 import io.caprovisioner.jobs.JobRunner;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.render.YamlTenantRenderer;
+import io.caprovisioner.stripe.StripeEventApplier;
+import io.caprovisioner.stripe.StripeRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
@@ -37,6 +40,7 @@ public final class ProvisionerService {
   private final JobRunner runner;
   private final AtomicBoolean draining = new AtomicBoolean();
   private int port;
+  private StripeEventApplier stripeEvents;
 
   private ProvisionerService(Config config, Database database, Vertx vertx, Pool pool, ApiServer api,
       JGitGitopsWriter gitops, JobRunner runner) {
@@ -69,10 +73,17 @@ public final class ProvisionerService {
     ApiServer api = new ApiServer(vertx, config.secrets().adminApiToken());
     ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api, gitops, runner);
     BodyHandler body = ApiServer.apiBody();
+    service.stripeEvents = new StripeEventApplier(vertx, pool, config, lifecycle);
+    // a failed Future (database or Stripe API down) is retried; events that can never apply are
+    // marked failed by the applier itself and wait for an operator's replay
+    runner.register(StripeEventApplier.JOB_KIND, ctx -> service.stripeEvents
+        .apply(ctx.job().payload().getString("event_id"))
+        .map(v -> Outcome.done("stripe event " + ctx.job().payload().getString("event_id") + " applied")));
     api.routes(new HealthRoutes(pool, service.draining::get)::mount)
         .routes(r -> new TenantRoutes(pool, lifecycle).mount(r, body))
         .routes(new AdminRoutes(pool, lifecycle, runner)::mount)
-        .routes(new HistoryRoutes(pool, gitops)::mount);
+        .routes(new HistoryRoutes(pool, gitops)::mount)
+        .routes(new StripeRoutes(pool, config, service.stripeEvents)::mount);
     try {
       if (config.jobs().workers() > 0) {
         await(runner.start(), 30);
@@ -93,6 +104,11 @@ public final class ProvisionerService {
 
   public Config config() {
     return config;
+  }
+
+  /** The handler of {@code stripe.apply} jobs. */
+  public StripeEventApplier stripeEvents() {
+    return stripeEvents;
   }
 
   /** Blocking, idempotent. */
