@@ -53,6 +53,8 @@ final class StripeTestService implements AutoCloseable {
           "STRIPE_WEBHOOK_SECRET", ROTATED_SECRET + "," + SECRET,
           "STRIPE_PRICE_PLANS", "price_starter=starter,price_pro=pro,price_museum=museum",
           "PORT", "0",
+          // these tests apply stripe.apply jobs themselves (runApplyJobs), step by step
+          "JOB_WORKERS", "0",
           "PROVISIONER_HOME", home.toString()));
     } catch (IOException e) {
       throw new IllegalStateException(e);
