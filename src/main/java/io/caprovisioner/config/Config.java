@@ -59,10 +59,12 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
    * @param repoUrl        GITOPS_REPO_URL; empty: a local bare repository under PROVISIONER_HOME
    * @param flavor         GITOPS_FLAVOR: {@code argocd} or {@code flux}
    * @param templateDir    GITOPS_TEMPLATE_DIR; empty: the templates in the jar
+   * @param sshKnownHosts  GIT_SSH_KNOWN_HOSTS; empty: {@code ~/.ssh/known_hosts}
    * @param pollInterval   GITOPS_POLL_INTERVAL
    */
   public record Gitops(Optional<String> repoUrl, String branch, String flavor, Optional<Path> templateDir,
-      Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Duration pollInterval,
+      Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Optional<Path> sshKnownHosts,
+      Duration pollInterval,
       Optional<String> webhookToken, String argocdNamespace) {
     @Override
     public String toString() {
