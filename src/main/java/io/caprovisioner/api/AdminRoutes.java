@@ -2,62 +2,52 @@ package io.caprovisioner.api;
 
 import io.caprovisioner.db.ProvisioningLog;
 import io.caprovisioner.db.TenantRepository;
+import io.caprovisioner.jobs.JobRunner;
 import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 
-/** {@code /admin/tenants/{id}/...}: status with its log and jobs, suspend, resume. */
+/** {@code /admin/tenants/{id}/...}: status with its log and jobs (and their steps), suspend, resume, retry. */
 public final class AdminRoutes {
   private final Pool pool;
   private final TenantLifecycle lifecycle;
+  private final JobRunner runner;
   private final TenantRepository tenants = new TenantRepository();
   private final ProvisioningLog log = new ProvisioningLog();
 
-  public AdminRoutes(Pool pool, TenantLifecycle lifecycle) {
+  public AdminRoutes(Pool pool, TenantLifecycle lifecycle, JobRunner runner) {
     this.pool = pool;
     this.lifecycle = lifecycle;
+    this.runner = runner;
   }
 
   public void mount(Router router) {
     router.get("/admin/tenants/:id/status").handler(this::status);
     router.post("/admin/tenants/:id/suspend").handler(this::suspend);
     router.post("/admin/tenants/:id/resume").handler(this::resume);
+    router.post("/admin/tenants/:id/retry").handler(this::retry);
   }
 
   private void status(RoutingContext ctx) {
     long id = RequestParams.pathId(ctx);
     Json.respond(ctx, 200, TenantRoutes.found(tenants.byId(pool, id), "no tenant with id " + id)
-        .compose(t -> Future.all(log.list(pool, id), jobs(id)).map(all -> TenantJson.of(t)
+        .compose(t -> Future.all(log.list(pool, id), runner.status(id)).map(all -> TenantJson.of(t)
             .put("provisioning_logs", all.resultAt(0))
             .put("jobs", all.resultAt(1)))));
-  }
-
-  private Future<JsonArray> jobs(long tenantId) {
-    return pool.preparedQuery("SELECT id, kind, state, step, attempts, max_attempts, run_after, last_error, "
-            + "created_at, finished_at FROM jobs WHERE tenant_id = $1 ORDER BY id").execute(Tuple.of(tenantId))
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("kind", r.getString("kind"))
-              .put("state", r.getString("state")).put("step", r.getString("step"))
-              .put("attempts", r.getInteger("attempts")).put("max_attempts", r.getInteger("max_attempts"))
-              .put("next_try", r.getOffsetDateTime("run_after").toString())
-              .put("last_error", r.getString("last_error"))
-              .put("created_at", r.getOffsetDateTime("created_at").toString())
-              .put("finished_at", Optional.ofNullable(r.getOffsetDateTime("finished_at")).map(Object::toString)
-                  .orElse(null))));
-          return out;
-        });
   }
 
   private void suspend(RoutingContext ctx) {
     long id = RequestParams.pathId(ctx);
     Json.respond(ctx, 200, lifecycle.suspend(id, "admin-api", Optional.empty()).map(TenantJson::of));
+  }
+
+  /** A failed tenant's pipeline again, from the step that failed. */
+  private void retry(RoutingContext ctx) {
+    long id = RequestParams.pathId(ctx);
+    Json.respond(ctx, 202, runner.retry(id));
   }
 
   private void resume(RoutingContext ctx) {

@@ -3,13 +3,18 @@ package io.caprovisioner.app;
 import io.caprovisioner.api.AdminRoutes;
 import io.caprovisioner.api.ApiServer;
 import io.caprovisioner.api.HealthRoutes;
+import io.caprovisioner.api.HistoryRoutes;
 import io.caprovisioner.api.TenantRoutes;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.Database;
 import io.caprovisioner.gitimport.GitImport;
 import io.caprovisioner.gitops.JGitGitopsWriter;
+import io.caprovisioner.jobs.JobRunner;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.render.YamlTenantRenderer;
+import io.caprovisioner.stripe.StripeEventApplier;
+import io.caprovisioner.stripe.StripeRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
@@ -32,18 +37,22 @@ public final class ProvisionerService {
   private final Vertx vertx;
   private final Pool pool;
   private final ApiServer api;
+  private final JGitGitopsWriter gitops;
+  private final JobRunner runner;
   private final AtomicBoolean draining = new AtomicBoolean();
-  /** The one gitops writer of this process (the job runner's git.commit should use it too). */
-  private JGitGitopsWriter gitops;
   private GitImport gitImport;
   private int port;
+  private StripeEventApplier stripeEvents;
 
-  private ProvisionerService(Config config, Database database, Vertx vertx, Pool pool, ApiServer api) {
+  private ProvisionerService(Config config, Database database, Vertx vertx, Pool pool, ApiServer api,
+      JGitGitopsWriter gitops, JobRunner runner) {
     this.config = config;
     this.database = database;
     this.vertx = vertx;
     this.pool = pool;
     this.api = api;
+    this.gitops = gitops;
+    this.runner = runner;
   }
 
   /** Blocking: opens (and migrates) the database, then listens. */
@@ -59,16 +68,30 @@ public final class ProvisionerService {
       throw e;
     }
     TenantLifecycle lifecycle = new TenantLifecycle(pool, config);
+    // templates are checked now: a broken operator template stops the start, not a later job
+    YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
+    JGitGitopsWriter gitops = new JGitGitopsWriter(vertx, config, renderer);
+    JobRunner runner = new JobRunner(vertx, pool, config, gitops, renderer);
     ApiServer api = new ApiServer(vertx, config.secrets().adminApiToken());
-    ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api);
+    ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api, gitops, runner);
     BodyHandler body = ApiServer.apiBody();
-    service.gitops = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config));
-    service.gitImport = new GitImport(vertx, pool, config, service.gitops::snapshot, lifecycle);
+    service.gitImport = new GitImport(vertx, pool, config, gitops::snapshot, lifecycle);
+    service.stripeEvents = new StripeEventApplier(vertx, pool, config, lifecycle);
+    // a failed Future (database or Stripe API down) is retried; events that can never apply are
+    // marked failed by the applier itself and wait for an operator's replay
+    runner.register(StripeEventApplier.JOB_KIND, ctx -> service.stripeEvents
+        .apply(ctx.job().payload().getString("event_id"))
+        .map(v -> Outcome.done("stripe event " + ctx.job().payload().getString("event_id") + " applied")));
     api.routes(new HealthRoutes(pool, service.draining::get)::mount)
         .routes(r -> new TenantRoutes(pool, lifecycle).mount(r, body))
-        .routes(new AdminRoutes(pool, lifecycle)::mount)
+        .routes(new AdminRoutes(pool, lifecycle, runner)::mount)
+        .routes(new HistoryRoutes(pool, gitops)::mount)
+        .routes(new StripeRoutes(pool, config, service.stripeEvents)::mount)
         .routes(service.gitImport::mount);
     try {
+      if (config.jobs().workers() > 0) {
+        await(runner.start(), 30);
+      }
       service.port = api.listen(config.http().port()).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -88,6 +111,11 @@ public final class ProvisionerService {
     return config;
   }
 
+  /** The handler of {@code stripe.apply} jobs. */
+  public StripeEventApplier stripeEvents() {
+    return stripeEvents;
+  }
+
   /** Blocking, idempotent. */
   public synchronized void stop() {
     if (!draining.compareAndSet(false, true)) {
@@ -95,12 +123,10 @@ public final class ProvisionerService {
     }
     LOG.info("shutting down: finishing in-flight requests");
     await(api.shutdown(DRAIN_SECONDS), DRAIN_SECONDS + 5);
-    if (gitImport != null) {
-      await(gitImport.stop(), 30);
-    }
-    if (gitops != null) {
-      gitops.close();
-    }
+    await(gitImport.stop(), 30);
+    // in-flight jobs finish or give their lease back for another replica
+    await(runner.stop(), 30);
+    gitops.close();
     await(pool.close(), 10);
     await(vertx.close(), 10);
     database.close();

@@ -59,21 +59,22 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
    * @param repoUrl        GITOPS_REPO_URL; empty: a local bare repository under PROVISIONER_HOME
    * @param flavor         GITOPS_FLAVOR: {@code argocd} or {@code flux}
    * @param templateDir    GITOPS_TEMPLATE_DIR; empty: the templates in the jar
+   * @param sshKnownHosts  GIT_SSH_KNOWN_HOSTS; empty: {@code ~/.ssh/known_hosts}
    * @param pollInterval   GITOPS_POLL_INTERVAL
    * @param maxDeletions   GITOPS_MAX_DELETIONS: more tenant folders removed from Git at once than this
    *                       wait for an operator's confirmation
    */
   public record Gitops(Optional<String> repoUrl, String branch, String flavor, Optional<Path> templateDir,
-      Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Duration pollInterval,
-      Optional<String> webhookToken, String argocdNamespace, int maxDeletions) {
+      Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Optional<Path> sshKnownHosts,
+      Duration pollInterval, Optional<String> webhookToken, String argocdNamespace, int maxDeletions) {
     public static final int DEFAULT_MAX_DELETIONS = 3;
 
     /** The shape before GITOPS_MAX_DELETIONS existed; its default applies. */
     public Gitops(Optional<String> repoUrl, String branch, String flavor, Optional<Path> templateDir,
-        Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Duration pollInterval,
-        Optional<String> webhookToken, String argocdNamespace) {
-      this(repoUrl, branch, flavor, templateDir, username, token, sshKeyFile, pollInterval, webhookToken,
-          argocdNamespace, DEFAULT_MAX_DELETIONS);
+        Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Optional<Path> sshKnownHosts,
+        Duration pollInterval, Optional<String> webhookToken, String argocdNamespace) {
+      this(repoUrl, branch, flavor, templateDir, username, token, sshKeyFile, sshKnownHosts, pollInterval,
+          webhookToken, argocdNamespace, DEFAULT_MAX_DELETIONS);
     }
 
     @Override

@@ -101,7 +101,7 @@ public final class ConfigLoader {
     }
     Config.Gitops gitops = new Config.Gitops(get("GITOPS_REPO_URL"), get("GITOPS_BRANCH").orElse("main"), flavor,
         get("GITOPS_TEMPLATE_DIR").map(Path::of), get("GIT_USERNAME"), get("GIT_TOKEN"),
-        get("GIT_SSH_KEY_FILE").map(Path::of),
+        get("GIT_SSH_KEY_FILE").map(Path::of), get("GIT_SSH_KNOWN_HOSTS").map(Path::of),
         Duration.ofSeconds(integer("GITOPS_POLL_INTERVAL", 30, 1, 86_400)), get("GIT_WEBHOOK_TOKEN"),
         get("ARGOCD_NAMESPACE").orElse("argocd"),
         integer("GITOPS_MAX_DELETIONS", Config.Gitops.DEFAULT_MAX_DELETIONS, 0, 100_000));

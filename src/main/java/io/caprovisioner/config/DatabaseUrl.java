@@ -6,10 +6,19 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * DATABASE_URL in the form {@code postgresql://user:pass@host:port/db} (also {@code postgres://}
- * and {@code jdbc:postgresql://}).
+ * DATABASE_URL in the form {@code postgresql://user:pass@host:port/db[?sslmode=require]} (also
+ * {@code postgres://} and {@code jdbc:postgresql://}).
+ *
+ * @param sslMode libpq's sslmode ({@code disable}, {@code prefer}, {@code require}, {@code verify-ca},
+ *                {@code verify-full}); null: the driver's default
  */
-public record DatabaseUrl(String host, int port, String database, String user, String password) {
+public record DatabaseUrl(String host, int port, String database, String user, String password, String sslMode) {
+  private static final java.util.Set<String> SSL_MODES = java.util.Set.of("disable", "allow", "prefer", "require",
+      "verify-ca", "verify-full");
+
+  public DatabaseUrl(String host, int port, String database, String user, String password) {
+    this(host, port, database, user, password, null);
+  }
 
   public static DatabaseUrl parse(String value) {
     String raw = value.trim();
@@ -38,11 +47,27 @@ public record DatabaseUrl(String host, int port, String database, String user, S
       password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
     }
     int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-    return new DatabaseUrl(uri.getHost(), port, uri.getPath().substring(1), user, password);
+    String sslMode = null;
+    if (uri.getRawQuery() != null) {
+      for (String param : uri.getRawQuery().split("&")) {
+        int eq = param.indexOf('=');
+        String key = eq < 0 ? param : param.substring(0, eq);
+        String mode = eq < 0 ? "" : decode(param.substring(eq + 1));
+        if (key.equals("sslmode")) {
+          if (!SSL_MODES.contains(mode)) {
+            throw new ConfigException("DATABASE_URL: sslmode must be one of " + SSL_MODES + ", not '" + mode + "'");
+          }
+          sslMode = mode;
+        } else {
+          throw new ConfigException("DATABASE_URL: unsupported parameter '" + key + "' (only sslmode is read)");
+        }
+      }
+    }
+    return new DatabaseUrl(uri.getHost(), port, uri.getPath().substring(1), user, password, sslMode);
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + (sslMode == null ? "" : "?sslmode=" + sslMode);
   }
 
   private static String decode(String s) {
@@ -51,6 +76,7 @@ public record DatabaseUrl(String host, int port, String database, String user, S
 
   @Override
   public String toString() {
-    return "postgresql://" + user + ":***@" + host + ":" + port + "/" + database;
+    return "postgresql://" + user + ":***@" + host + ":" + port + "/" + database
+        + (sslMode == null ? "" : "?sslmode=" + sslMode);
   }
 }

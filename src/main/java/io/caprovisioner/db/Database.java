@@ -45,18 +45,27 @@ public final class Database implements AutoCloseable {
   }
 
   public static Pool pool(Vertx vertx, DatabaseUrl url, int size) {
-    PgConnectOptions connect = new PgConnectOptions()
-        .setHost(url.host()).setPort(url.port()).setDatabase(url.database()).setUser(url.user())
-        .setPassword(url.password() == null ? "" : url.password())
-        .setCachePreparedStatements(true);
+    PgConnectOptions connect = connectOptions(url).setCachePreparedStatements(true);
     return PgBuilder.pool().with(new PoolOptions().setMaxSize(size)).connectingTo(connect).using(vertx).build();
   }
 
   /** PgConnectOptions for a dedicated connection, e.g. LISTEN. */
   public PgConnectOptions connectOptions() {
-    return new PgConnectOptions()
+    return connectOptions(url);
+  }
+
+  static PgConnectOptions connectOptions(DatabaseUrl url) {
+    PgConnectOptions options = new PgConnectOptions()
         .setHost(url.host()).setPort(url.port()).setDatabase(url.database()).setUser(url.user())
         .setPassword(url.password() == null ? "" : url.password());
+    if (url.sslMode() != null) {
+      options.setSslMode(io.vertx.pgclient.SslMode.of(url.sslMode()));
+      if (url.sslMode().equals("require") || url.sslMode().equals("prefer") || url.sslMode().equals("allow")) {
+        // libpq semantics: these modes encrypt without verifying the server certificate
+        options.getSslOptions().setTrustAll(true);
+      }
+    }
+    return options;
   }
 
   @Override

@@ -25,16 +25,49 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static EmbeddedPostgresServer start(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
+      stopOrphanedServer(dataDir);
       EmbeddedPostgres pg = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
           .setServerConfig("listen_addresses", "127.0.0.1")
+          // an acknowledged webhook must survive a crash of the service
+          .setServerConfig("synchronous_commit", "on")
           .start();
       LOG.info("embedded PostgreSQL started on 127.0.0.1:{} with data in {}", pg.getPort(), dataDir);
       return new EmbeddedPostgresServer(pg);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, e);
     }
+  }
+
+  /**
+   * A service killed with SIGKILL leaves its PostgreSQL running, holding the data directory; the
+   * next start would fail on its lock file. That server is ours (same data directory): shut it
+   * down (SIGTERM: PostgreSQL's smart shutdown; its clients died with the old process) and wait.
+   */
+  static void stopOrphanedServer(Path dataDir) throws IOException {
+    Path pidFile = dataDir.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+    } catch (RuntimeException e) {
+      return;
+    }
+    ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+        .ifPresent(orphan -> {
+          LOG.warn("a PostgreSQL (pid {}) left by an earlier run still holds {}: stopping it", pid, dataDir);
+          orphan.destroy();
+          try {
+            orphan.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (Exception e) {
+            LOG.warn("PostgreSQL pid {} did not stop in 30 s: killing it", pid);
+            orphan.destroyForcibly();
+          }
+        });
   }
 
   public DatabaseUrl url() {

@@ -65,17 +65,10 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   private final LooseObjectCollector collector;
   private boolean initialised;
 
-  /** GIT_SSH_KNOWN_HOSTS (not yet in Config) is read from the environment. */
   public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer) {
-    this(vertx, config, renderer, Optional.ofNullable(System.getenv("GIT_SSH_KNOWN_HOSTS")).filter(s -> !s.isBlank())
-        .map(Path::of));
-  }
-
-  /** @param sshKnownHosts the known_hosts file for SSH remotes; empty: {@code ~/.ssh/known_hosts} */
-  public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer, Optional<Path> sshKnownHosts) {
     this.renderer = renderer;
     this.templates = TemplateSource.of(config.gitops());
-    this.remote = GitopsRemote.of(config, sshKnownHosts);
+    this.remote = GitopsRemote.of(config, config.gitops().sshKnownHosts());
     Path cloneDir = config.home().resolve("gitops/clone.git").toAbsolutePath().normalize();
     this.clone = new LocalClone(cloneDir, remote, config.gitops().branch());
     // one thread per clone, shared by every writer on it in this process: Git work is serial here

@@ -144,7 +144,8 @@ final class NodeTemplate {
       m.appendReplacement(spliced, Matcher.quoteReplacement(String.valueOf(value.get())));
     }
     m.appendTail(spliced);
-    ScalarNode replaced = new ScalarNode(Tag.STR, spliced.toString(), plainUnlessQuoted(scalar));
+    String result = spliced.toString();
+    ScalarNode replaced = new ScalarNode(Tag.STR, result, Yaml11Scalars.styleFor(result, plainUnlessQuoted(scalar)));
     NodeCopy.comments(scalar, replaced);
     return replaced;
   }
@@ -160,7 +161,8 @@ final class NodeTemplate {
       return new ScalarNode(Tag.BOOL, b.toString(), ScalarStyle.PLAIN);
     }
     // Tag.STR: the emitter quotes the text whenever plain YAML would read it as something else
-    return new ScalarNode(Tag.STR, String.valueOf(value), plainUnlessQuoted(at));
+    String text = String.valueOf(value);
+    return new ScalarNode(Tag.STR, text, Yaml11Scalars.styleFor(text, plainUnlessQuoted(at)));
   }
 
   private static ScalarStyle plainUnlessQuoted(ScalarNode template) {

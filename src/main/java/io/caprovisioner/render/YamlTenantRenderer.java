@@ -109,7 +109,7 @@ public final class YamlTenantRenderer implements TenantRenderer {
   }
 
   private static ScalarNode str(String value) {
-    return new ScalarNode(Tag.STR, value, ScalarStyle.PLAIN);
+    return new ScalarNode(Tag.STR, value, Yaml11Scalars.styleFor(value, ScalarStyle.PLAIN));
   }
 
   static String sha256(String text) {

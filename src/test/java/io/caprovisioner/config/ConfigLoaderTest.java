@@ -52,6 +52,11 @@ class ConfigLoaderTest {
     DatabaseUrl url = c.postgres().url().orElseThrow();
     assertThat(url).isEqualTo(new DatabaseUrl("db.internal", 5433, "provisioner", "ca", "s@cret"));
     assertThat(url.toString()).doesNotContain("s@cret");
+    env.put("DATABASE_URL", "postgresql://ca:pw@db.internal/provisioner?sslmode=require");
+    assertThat(ConfigLoader.load(env).postgres().url().orElseThrow().jdbcUrl())
+        .isEqualTo("jdbc:postgresql://db.internal:5432/provisioner?sslmode=require");
+    env.put("DATABASE_URL", "postgresql://ca:pw@db.internal/provisioner?sslmode=sometimes");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining("sslmode");
     assertThat(c.stripe().webhookSecrets()).containsExactly("whsec_0123456789abcdef", "whsec_fedcba9876543210");
     assertThat(c.plans().byStripePrice("price_b").orElseThrow().name()).isEqualTo("pro");
     assertThat(c.http().port()).isEqualTo(8000);

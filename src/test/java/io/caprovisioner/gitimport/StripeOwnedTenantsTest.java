@@ -46,8 +46,7 @@ class StripeOwnedTenantsTest {
       Tenant stripe = result(new TenantLifecycle(pool, config).provision(new ProvisionRequest("customer@example.com",
           "pro", Optional.of("ab12cd34"), TenantSource.STRIPE, Optional.of("cus_ABC123"), Optional.of("sub_1"),
           Optional.empty(), Optional.of("evt_1"), "stripe-webhook")));
-      try (JGitGitopsWriter writer = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config),
-          Optional.empty())) {
+      try (JGitGitopsWriter writer = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config))) {
         TenantDesired desired = result(new TenantRepository().desiredState(pool, stripe.id(), config.plans()))
             .orElseThrow();
         assertThat(desired.adminEmail()).isEmpty();

@@ -36,8 +36,7 @@ public final class CommitBenchmark {
     Path home = Files.createTempDirectory("ca-commit-benchmark");
     Vertx vertx = Vertx.vertx();
     Config config = TestConfigs.config(home, Map.of());
-    try (JGitGitopsWriter writer = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config),
-        Optional.empty())) {
+    try (JGitGitopsWriter writer = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config))) {
       fill(writer, config, 0, 10);
       System.out.printf("median per-commit time at %,d tenants: %.1f ms%n", 10, median(writer, config));
 

@@ -44,7 +44,7 @@ class JGitGitopsWriterTest {
   }
 
   JGitGitopsWriter writer(Config config) {
-    JGitGitopsWriter w = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config), Optional.empty());
+    JGitGitopsWriter w = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config));
     writers.add(w);
     return w;
   }

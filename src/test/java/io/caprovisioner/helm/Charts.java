@@ -52,12 +52,29 @@ public final class Charts {
 
   /** {@code helm template} with {@code values} as the only values file; Helm's schema check included. */
   public static Manifests render(Path chart, String release, String namespace, Map<String, Object> values) {
+    try {
+      // JSON, a subset of YAML that Go's YAML 1.1 parser reads the same way (a plain `yes` would be true)
+      return render(chart, release, namespace, JSON.writeValueAsString(values));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@code helm template} of the tenant chart with a values file given as YAML text, read by Helm's
+   * own (YAML 1.1) parser exactly as Argo CD would read a committed {@code valuesObject}.
+   */
+  public static Manifests renderTenantFromYaml(String release, String valuesYaml) {
+    return render(TENANT_CHART, release, release, valuesYaml);
+  }
+
+  private static Manifests render(Path chart, String release, String namespace, String valuesYaml) {
     Path file = null;
     try {
       file = Files.createTempFile("values-", ".yaml");
-      // JSON, a subset of YAML that Go's YAML 1.1 parser reads the same way (a plain `yes` would be true)
-      Files.writeString(file, JSON.writeValueAsString(values), StandardCharsets.UTF_8);
-      String out = new Helm(chart).template().withName(release).withNamespace(namespace).withValuesFile(file).call();
+      Files.writeString(file, valuesYaml, StandardCharsets.UTF_8);
+      String out = new Helm(chart).template().withName(release).withNamespace(namespace).withValuesFile(file)
+          .call();
       return Manifests.parse(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,213 @@
+package io.caprovisioner.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue engine: claims due jobs up to {@code workers} at a time, runs each with the handler
+ * registered for its kind, renews its lease while it runs, and settles it (done, waiting, retry
+ * with backoff, dead). Nothing here blocks: handlers return Futures and run blocking clients on
+ * worker executors themselves.
+ */
+public final class JobDispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final RunnerOptions options;
+  private final JobStore store;
+  private final JobSteps steps;
+  private final Map<String, JobHandler> handlers = new ConcurrentHashMap<>();
+  private final Map<Long, Running> running = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean claiming = new AtomicBoolean();
+  private final AtomicBoolean wakeAgain = new AtomicBoolean();
+  private volatile boolean stopping;
+  private volatile Promise<Void> drained;
+
+  private record Running(Job job, JobContext ctx, long renewTimer) {
+  }
+
+  public JobDispatcher(Vertx vertx, Pool pool, RunnerOptions options) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.options = options;
+    this.store = new JobStore(pool);
+    this.steps = new JobSteps(pool);
+  }
+
+  /** Jobs of {@code kind} are run by {@code handler}; kinds without a handler are left to other runners. */
+  public JobDispatcher register(String kind, JobHandler handler) {
+    handlers.put(kind, handler);
+    return this;
+  }
+
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Claims as many due jobs as there are free workers. Safe to call any time, from anywhere. */
+  public void wake() {
+    if (stopping || handlers.isEmpty()) {
+      return;
+    }
+    if (!claiming.compareAndSet(false, true)) {
+      wakeAgain.set(true);
+      return;
+    }
+    claimNext();
+  }
+
+  private void claimNext() {
+    if (stopping || inFlight.get() >= options.workers()) {
+      claiming.set(false);
+      return;
+    }
+    wakeAgain.set(false);
+    store.claim(options.runnerId(), options.lease(), List.copyOf(handlers.keySet())).onComplete(ar -> {
+      if (ar.succeeded() && ar.result().isPresent()) {
+        start(ar.result().get());
+        claimNext();
+        return;
+      }
+      claiming.set(false);
+      if (ar.failed()) {
+        if (ar.cause() instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+          // another runner claimed a job of the same tenant in the same instant: look again
+          wake();
+        } else {
+          LOG.warn("claiming a job failed: {}", Errors.message(ar.cause()));
+        }
+      } else if (wakeAgain.getAndSet(false)) {
+        wake();
+      }
+    });
+  }
+
+  private void start(Job job) {
+    inFlight.incrementAndGet();
+    JobContext ctx = new JobContext(job, vertx, pool, store, steps);
+    long renewEvery = Math.max(1, options.lease().toMillis() / 3);
+    long timer = vertx.setPeriodic(renewEvery, id -> store.renew(job, options.lease()).onComplete(ar -> {
+      if (ar.succeeded() && !ar.result()) {
+        LOG.warn("job {} ({}): lease lost; another runner may take it over", job.id(), job.kind());
+        ctx.loseLease();
+      }
+    }));
+    running.put(job.id(), new Running(job, ctx, timer));
+    LOG.debug("job {} ({}) attempt {} started", job.id(), job.kind(), job.attempts());
+    Future<Outcome> run;
+    try {
+      run = handlers.get(job.kind()).run(ctx);
+    } catch (RuntimeException e) {
+      run = Future.failedFuture(e);
+    }
+    run.transform(ar -> settle(job, ar.succeeded() ? ar.result() : null, ar.cause()))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("job {} ({}): could not record its result: {}", job.id(), job.kind(), Errors.message(ar.cause()));
+          }
+          Running r = running.remove(job.id());
+          if (r != null) {
+            vertx.cancelTimer(r.renewTimer());
+          }
+          inFlight.decrementAndGet();
+          if (stopping) {
+            checkDrained();
+          } else {
+            wake();
+          }
+        });
+  }
+
+  private Future<Void> settle(Job job, Outcome outcome, Throwable failure) {
+    if (!running.containsKey(job.id())) {
+      return Future.succeededFuture(); // released at shutdown: its result is no longer ours to record
+    }
+    if (failure != null) {
+      String error = Errors.message(failure);
+      Duration delay = options.backoff().after(job.attempts());
+      return store.fail(job, error, delay).compose(dead -> {
+        if (dead) {
+          LOG.warn("job {} ({}) is dead after {} attempts: {}", job.id(), job.kind(), job.attempts(), error);
+          return handlers.get(job.kind()).dead(job, error);
+        }
+        LOG.info("job {} ({}) attempt {} failed, retry in {}s: {}", job.id(), job.kind(), job.attempts(),
+            delay.toSeconds(), error);
+        vertx.setTimer(Math.max(1, delay.toMillis()), t -> wake());
+        return Future.succeededFuture();
+      });
+    }
+    if (outcome instanceof Outcome.Wait w) {
+      vertx.setTimer(Math.max(1, w.retryIn().toMillis()), t -> wake());
+      return store.requeue(job, w).mapEmpty();
+    }
+    return store.complete(job).mapEmpty();
+  }
+
+  /** Re-queues jobs whose holder died; marks them dead when that was their last attempt. */
+  public Future<Void> rescueExpiredLeases() {
+    return store.rescueExpired().compose(rescued -> {
+      Future<Void> all = Future.succeededFuture();
+      for (JobStore.Rescued r : rescued) {
+        LOG.warn("job {} ({}) rescued from an expired lease{}", r.id(), r.kind(), r.dead() ? ": dead" : "");
+        JobHandler h = handlers.get(r.kind());
+        if (r.dead() && h != null) {
+          all = all.compose(v -> h.dead(r.job(), "lease expired on the last attempt"));
+        }
+      }
+      if (!rescued.isEmpty()) {
+        wake();
+      }
+      return all;
+    });
+  }
+
+  /**
+   * Stops claiming; lets in-flight jobs finish within the grace period, then gives the rest back
+   * to the queue (attempt not counted) so another replica takes them at once.
+   */
+  public Future<Void> stop() {
+    stopping = true;
+    Promise<Void> done = Promise.promise();
+    drained = done;
+    checkDrained();
+    long timer = vertx.setTimer(Math.max(1, options.stopGrace().toMillis()), t -> releaseAll());
+    return done.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  private void checkDrained() {
+    Promise<Void> p = drained;
+    if (p != null && inFlight.get() == 0) {
+      p.tryComplete();
+    }
+  }
+
+  private void releaseAll() {
+    Future<Void> all = Future.succeededFuture();
+    for (Running r : List.copyOf(running.values())) {
+      running.remove(r.job().id());
+      vertx.cancelTimer(r.renewTimer());
+      r.ctx().loseLease();
+      all = all.compose(v -> store.release(r.job()).mapEmpty());
+      LOG.info("job {} ({}) released at shutdown", r.job().id(), r.job().kind());
+    }
+    all.onComplete(ar -> {
+      Promise<Void> p = drained;
+      if (p != null) {
+        p.tryComplete();
+      }
+    });
+  }
+}

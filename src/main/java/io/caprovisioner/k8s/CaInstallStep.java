@@ -1,0 +1,111 @@
+package io.caprovisioner.k8s;
+
+import io.caprovisioner.config.Config;
+import io.caprovisioner.jobs.Outcome;
+import io.caprovisioner.jobs.TenantCredentials;
+import io.caprovisioner.jobs.TenantStep;
+import io.caprovisioner.jobs.TenantWork;
+import io.caprovisioner.tenant.TenantNames;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * {@code ca.install}: runs {@link InstallJob} in the tenant namespace and waits for it. A Job
+ * that already succeeded for this image is the step done; a failed one leaves the tail of its log
+ * (secrets redacted) in the step's error, and is deleted so the retry starts a fresh one.
+ */
+public final class CaInstallStep implements TenantStep {
+  public static final String NAME = "ca.install";
+  private static final int LOG_LINES = 40;
+  private final Kube kube;
+  private final Config.Tenants tenants;
+  private final TenantCredentials credentials;
+  private final String caRoot;
+  private final Duration poll;
+  private final Duration timeout;
+
+  public CaInstallStep(Kube kube, Config.Tenants tenants, TenantCredentials credentials, String caRoot,
+      Duration poll, Duration timeout) {
+    this.kube = kube;
+    this.tenants = tenants;
+    this.credentials = credentials;
+    this.caRoot = caRoot;
+    this.poll = poll;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
+    TenantNames names = work.tenant().names();
+    Job desired = InstallJob.of(names, tenants.image(), work.plan().caProfile(), caRoot);
+    boolean late = OffsetDateTime.now().isAfter(startedAt.plus(timeout));
+    long id = work.tenant().id();
+    return credentials.databasePassword(work.pool(), id)
+        .compose(db -> credentials.adminPassword(work.pool(), id).map(admin -> List.of(db, admin)))
+        .compose(secrets -> kube.step(() -> converge(names, desired, late, secrets)));
+  }
+
+  private Outcome converge(TenantNames names, Job desired, boolean late, List<String> secrets) {
+    String ns = names.namespace();
+    String name = desired.getMetadata().getName();
+    var jobs = kube.client().batch().v1().jobs().inNamespace(ns);
+    Job current = jobs.withName(name).get();
+    if (current == null) {
+      jobs.resource(desired).create();
+      return Outcome.waitFor("installer Job " + name + " created", poll);
+    }
+    JobStatus status = current.getStatus();
+    if (hasCondition(status, "Complete") || (status != null && status.getSucceeded() != null
+        && status.getSucceeded() > 0)) {
+      return Outcome.done("installer Job " + name + " succeeded");
+    }
+    boolean failed = hasCondition(status, "Failed") || (status != null && status.getFailed() != null
+        && status.getFailed() > 0);
+    if (failed || late) {
+      String tail = Redactor.redact(logTail(ns, name), secrets);
+      jobs.withName(name).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+          .delete();
+      throw new IllegalStateException("installer Job " + name + (failed ? " failed" : " timed out after "
+          + timeout.toMinutes() + " min") + (tail.isBlank() ? "" : "; last log lines:\n" + tail));
+    }
+    return Outcome.waitFor("installer Job " + name + " running", poll);
+  }
+
+  private static boolean hasCondition(JobStatus status, String type) {
+    if (status == null || status.getConditions() == null) {
+      return false;
+    }
+    for (JobCondition c : status.getConditions()) {
+      if (type.equals(c.getType()) && "True".equals(c.getStatus())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Best effort: the pod may be gone, or logs not served (the mock API server has none). */
+  private String logTail(String ns, String jobName) {
+    try {
+      List<Pod> pods = kube.client().pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
+      if (pods.isEmpty()) {
+        return "";
+      }
+      String log = kube.client().pods().inNamespace(ns).withName(pods.get(pods.size() - 1).getMetadata().getName())
+          .tailingLines(LOG_LINES).getLog();
+      return log == null ? "" : log.strip();
+    } catch (RuntimeException e) {
+      return "(log not available: " + e.getMessage() + ")";
+    }
+  }
+}

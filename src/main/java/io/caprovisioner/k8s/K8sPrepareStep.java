@@ -1,0 +1,111 @@
+package io.caprovisioner.k8s;
+
+import io.caprovisioner.config.Config;
+import io.caprovisioner.jobs.Outcome;
+import io.caprovisioner.jobs.TenantCredentials;
+import io.caprovisioner.jobs.TenantStep;
+import io.caprovisioner.jobs.TenantWork;
+import io.caprovisioner.tenant.TenantNames;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code k8s.prepare}: the tenant namespace (if Argo CD has not made it yet) with our labels, and
+ * the Secrets {@code ca-db} and {@code ca-admin}, each created when absent and replaced only when
+ * its values differ. Messages name what changed, never a value.
+ */
+public final class K8sPrepareStep implements TenantStep {
+  public static final String NAME = "k8s.prepare";
+  private final Kube kube;
+  private final TenantCredentials credentials;
+  private final Config.TenantMysql mysql;
+  private final Duration retry;
+
+  public K8sPrepareStep(Kube kube, TenantCredentials credentials, Config.TenantMysql mysql, Duration retry) {
+    this.kube = kube;
+    this.credentials = credentials;
+    this.mysql = mysql;
+    this.retry = retry;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
+    if (mysql.host().isEmpty()) {
+      return Future.succeededFuture(Outcome.waitFor("DB_HOST is not set: no database address for Secret ca-db",
+          retry));
+    }
+    TenantNames names = work.tenant().names();
+    long id = work.tenant().id();
+    return credentials.databasePassword(work.pool(), id)
+        .compose(dbPassword -> credentials.adminPassword(work.pool(), id)
+            .compose(adminPassword -> credentials.email(work.pool(), id).map(email -> List.of(
+                TenantSecrets.database(names, mysql.host().get(), mysql.port(), dbPassword),
+                // a manual tenant may have no customer: the site's own address stands in
+                TenantSecrets.admin(names, adminPassword, email.orElse("administrator@" + names.domain()))))))
+        .compose(secrets -> kube.step(() -> {
+          List<String> changes = new ArrayList<>();
+          ensureNamespace(kube.client(), names, changes);
+          for (Secret s : secrets) {
+            ensureSecret(kube.client(), s, changes);
+          }
+          return Outcome.done(changes.isEmpty() ? "namespace and Secrets already as desired"
+              : String.join("; ", changes));
+        }));
+  }
+
+  static void ensureNamespace(KubernetesClient client, TenantNames names, List<String> changes) {
+    Map<String, String> labels = TenantLabels.of(names);
+    Namespace current = client.namespaces().withName(names.namespace()).get();
+    if (current == null) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(names.namespace())
+          .withLabels(labels).endMetadata().build()).create();
+      changes.add("created namespace " + names.namespace());
+      return;
+    }
+    Map<String, String> have = current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels();
+    Map<String, String> missing = new HashMap<>();
+    labels.forEach((k, v) -> {
+      if (!v.equals(have.get(k))) {
+        missing.put(k, v);
+      }
+    });
+    if (!missing.isEmpty()) {
+      // a JSON merge patch touches only our labels; Argo CD's stay
+      String patch = new JsonObject().put("metadata", new JsonObject().put("labels", new JsonObject(
+          new HashMap<>(missing)))).encode();
+      client.namespaces().withName(names.namespace()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      changes.add("labelled namespace " + names.namespace());
+    }
+  }
+
+  static void ensureSecret(KubernetesClient client, Secret desired, List<String> changes) {
+    String ns = desired.getMetadata().getNamespace();
+    String name = desired.getMetadata().getName();
+    Secret current = client.secrets().inNamespace(ns).withName(name).get();
+    if (current == null) {
+      client.secrets().inNamespace(ns).resource(desired).create();
+      changes.add("created Secret " + name);
+    } else if (!TenantSecrets.values(current).equals(TenantSecrets.values(desired))) {
+      desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+      client.secrets().inNamespace(ns).resource(desired).update();
+      changes.add("updated Secret " + name);
+    }
+  }
+}

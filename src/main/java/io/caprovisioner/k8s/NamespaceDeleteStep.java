@@ -1,0 +1,43 @@
+package io.caprovisioner.k8s;
+
+import io.caprovisioner.jobs.Outcome;
+import io.caprovisioner.jobs.TenantStep;
+import io.caprovisioner.jobs.TenantWork;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+
+/**
+ * {@code k8s.delete}: after the retention period, the tenant namespace goes, and with it the
+ * media volume Argo CD was told to keep ({@code Delete=false}) and the Secrets.
+ */
+public final class NamespaceDeleteStep implements TenantStep {
+  private final Kube kube;
+  private final Duration poll;
+
+  public NamespaceDeleteStep(Kube kube, Duration poll) {
+    this.kube = kube;
+    this.poll = poll;
+  }
+
+  @Override
+  public String name() {
+    return "k8s.delete";
+  }
+
+  @Override
+  public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
+    String ns = work.tenant().names().namespace();
+    return kube.step(() -> {
+      Namespace current = kube.client().namespaces().withName(ns).get();
+      if (current == null) {
+        return Outcome.done("namespace " + ns + " is gone");
+      }
+      if (current.getMetadata().getDeletionTimestamp() == null) {
+        kube.client().namespaces().withName(ns).delete();
+      }
+      return Outcome.waitFor("namespace " + ns + " is being deleted", poll);
+    });
+  }
+}

@@ -1,0 +1,103 @@
+package io.caprovisioner.stripe;
+
+import io.caprovisioner.api.ErrorResponses;
+import io.caprovisioner.jobs.JobQueue;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/stripe}: verify, store the raw event and queue its job in one
+ * transaction, answer 200. Nothing else happens on the request path (no Stripe API, Git,
+ * Kubernetes or MySQL), so Stripe gets its answer in milliseconds and a crash after the commit
+ * loses nothing. Reasons for a refusal are logged; the body never is.
+ */
+public final class StripeWebhookHandler {
+  public static final String PATH = "/webhooks/stripe";
+  public static final int BODY_LIMIT = 256 * 1024;
+  public static final String APPLY_JOB = "stripe.apply";
+  private static final Logger LOG = LoggerFactory.getLogger(StripeWebhookHandler.class);
+
+  private final Pool pool;
+  private final StripeSignature signature;
+  private final Optional<Boolean> livemode;
+  private final StripeEventStore events = new StripeEventStore();
+  private final JobQueue jobs = new JobQueue();
+
+  public StripeWebhookHandler(Pool pool, StripeSignature signature, Optional<Boolean> livemode) {
+    this.pool = pool;
+    this.signature = signature;
+    this.livemode = livemode;
+  }
+
+  /** The route handler: reads the raw body (413 beyond {@link #BODY_LIMIT}), then {@link #handle}. */
+  public Handler<RoutingContext> route() {
+    return new RawBodyReader(BODY_LIMIT, this::handle);
+  }
+
+  void handle(RoutingContext ctx, Buffer body) {
+    if (body.length() == 0) {
+      refuse(ctx, "invalid_payload", "the body is empty");
+      return;
+    }
+    String text;
+    try {
+      text = utf8(body);
+    } catch (CharacterCodingException e) {
+      refuse(ctx, "invalid_payload", "the body is not UTF-8");
+      return;
+    }
+    try {
+      signature.verify(text, ctx.request().getHeader("Stripe-Signature"));
+    } catch (StripeSignature.Rejected e) {
+      refuse(ctx, "invalid_signature", e.getMessage());
+      return;
+    }
+    StripeEventEnvelope event;
+    try {
+      event = StripeEventEnvelope.parse(body);
+    } catch (IllegalArgumentException e) {
+      refuse(ctx, "invalid_payload", e.getMessage());
+      return;
+    }
+    if (livemode.isPresent() && !livemode.get().equals(event.livemode())) {
+      refuse(ctx, "livemode_mismatch", "event " + event.id() + " has livemode=" + event.livemode()
+          + " but STRIPE_LIVEMODE=" + livemode.get());
+      return;
+    }
+    Optional<String> ignored = StripeEventTypes.handled(event.type()) ? Optional.empty()
+        : Optional.of("event type " + event.type() + " is not handled");
+    pool.withTransaction(sql -> events.insert(sql, event, text, ignored).compose(isNew -> {
+      if (!isNew || ignored.isPresent()) {
+        return io.vertx.core.Future.succeededFuture(isNew);
+      }
+      return jobs.enqueue(sql, null, APPLY_JOB, new JsonObject().put("event_id", event.id()),
+          APPLY_JOB + ":" + event.id()).map(isNew);
+    })).onSuccess(isNew -> {
+      LOG.info("stripe event {} ({}) {}", event.id(), event.type(),
+          !isNew ? "is a duplicate" : ignored.map(r -> "stored, ignored: " + r).orElse("stored, job queued"));
+      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("received", true).put("duplicate", !isNew).encode());
+    }).onFailure(ctx::fail);
+  }
+
+  private static void refuse(RoutingContext ctx, String error, String reason) {
+    LOG.warn("stripe webhook refused from {}: {}", ctx.request().remoteAddress(), reason);
+    ErrorResponses.send(ctx, 400, error, reason);
+  }
+
+  /** Strict: a lossy decode would make the signed bytes differ from those checked. */
+  private static String utf8(Buffer body) throws CharacterCodingException {
+    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body.getBytes())).toString();
+  }
+}

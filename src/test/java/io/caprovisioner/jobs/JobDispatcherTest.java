@@ -1,0 +1,197 @@
+package io.caprovisioner.jobs;
+
+import static io.caprovisioner.jobs.QueueFixture.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class JobDispatcherTest {
+  private final QueueFixture db = new QueueFixture();
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  @Test
+  void twoRunnersOnOneDatabaseRunEveryJobExactlyOnceAndEachTenantInOrder() {
+    List<Long> tenants = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      tenants.add(db.tenant("t" + i));
+    }
+    Map<Long, Integer> runs = new ConcurrentHashMap<>();
+    Map<Long, List<Long>> startedPerTenant = new ConcurrentHashMap<>();
+    Map<Long, AtomicInteger> concurrentPerTenant = new ConcurrentHashMap<>();
+    AtomicInteger overlap = new AtomicInteger();
+    JobHandler handler = ctx -> {
+      Job job = ctx.job();
+      runs.merge(job.id(), 1, Integer::sum);
+      job.tenantId().ifPresent(t -> {
+        startedPerTenant.computeIfAbsent(t, k -> Collections.synchronizedList(new ArrayList<>())).add(job.id());
+        if (concurrentPerTenant.computeIfAbsent(t, k -> new AtomicInteger()).incrementAndGet() > 1) {
+          overlap.incrementAndGet();
+        }
+      });
+      Promise<Outcome> p = Promise.promise();
+      ctx.vertx().setTimer(1 + job.id() % 5, x -> {
+        job.tenantId().ifPresent(t -> concurrentPerTenant.get(t).decrementAndGet());
+        p.complete(Outcome.done("ok"));
+      });
+      return p.future();
+    };
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 240; i++) {
+      Long tenant = i % 6 == 0 ? null : tenants.get(i % tenants.size());
+      ids.add(db.enqueue(tenant, "test.noop", new JsonObject(), null).orElseThrow());
+    }
+    var a = db.runner(QueueFixture.fast(4, "a")).register("test.noop", handler);
+    var b = db.runner(QueueFixture.fast(4, "b")).register("test.noop", handler);
+    a.start();
+    b.start();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> db.rows("SELECT id FROM jobs WHERE state <> 'done'").isEmpty());
+    assertThat(runs).hasSize(ids.size());
+    assertThat(runs.values()).allMatch(n -> n == 1);
+    assertThat(overlap).hasValue(0);
+    startedPerTenant.values().forEach(order -> assertThat(order).isSorted());
+    List<String> lockedBy = db.rows("SELECT DISTINCT split_part(locked_by, '#', 1) FROM jobs").stream()
+        .map(r -> r.getString(0)).toList();
+    assertThat(lockedBy).containsOnlyNulls(); // settled jobs keep no lock
+  }
+
+  @Test
+  void aJobWhoseWorkerWasKilledRunsAgainAfterItsLeaseExpiresAndItsDoneStepsAreNotRepeated() {
+    long tenant = db.tenant("killed");
+    AtomicInteger databaseCreated = new AtomicInteger();
+    AtomicInteger installs = new AtomicInteger();
+    Promise<Void> never = Promise.promise();
+    // first runner: does step one, then hangs in step two until it is "killed"
+    JobHandler hanging = ctx -> ctx.step("one", 1, s -> {
+      databaseCreated.incrementAndGet();
+      return Future.succeededFuture(Outcome.done("created"));
+    }).compose(o -> ctx.step("two", 2, s -> never.future().map(v -> Outcome.done("never"))));
+    JobHandler healthy = ctx -> ctx.step("one", 1, s -> {
+      databaseCreated.incrementAndGet();
+      return Future.succeededFuture(Outcome.done("created"));
+    }).compose(o -> ctx.step("two", 2, s -> {
+      installs.incrementAndGet();
+      return Future.succeededFuture(Outcome.done("installed"));
+    }));
+    long id = db.enqueue(tenant, "test.pipeline", new JsonObject(), null).orElseThrow();
+    var doomed = db.runner(QueueFixture.fast(1, "doomed").withLease(Duration.ofSeconds(1)))
+        .register("test.pipeline", hanging);
+    doomed.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> "two".equals(db.job(id).getString("step")));
+
+    await(doomed.vertx().close()); // the process dies: no release, no more lease renewals
+    var rescuer = db.runner(QueueFixture.fast(1, "rescuer")).register("test.pipeline", healthy);
+    rescuer.start();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> "done".equals(db.job(id).getString("state")));
+    Row job = db.job(id);
+    assertThat(job.getInteger("attempts")).isEqualTo(2);
+    assertThat(job.getString("last_error")).contains("lease expired");
+    assertThat(databaseCreated).hasValue(1);
+    assertThat(installs).hasValue(1);
+    assertThat(db.rows("SELECT state FROM job_steps WHERE job_id = $1 ORDER BY position", id))
+        .extracting(r -> r.getString("state")).containsExactly("done", "done");
+  }
+
+  @Test
+  void aFailingJobIsRetriedWithBackoffThenDeadAndItsHandlerIsTold() {
+    long tenant = db.tenant("fails");
+    List<String> deadErrors = new CopyOnWriteArrayList<>();
+    AtomicInteger tries = new AtomicInteger();
+    JobHandler failing = new JobHandler() {
+      @Override
+      public Future<Outcome> run(JobContext ctx) {
+        return Future.failedFuture(new IllegalStateException("boom " + tries.incrementAndGet()));
+      }
+
+      @Override
+      public Future<Void> dead(Job job, String lastError) {
+        deadErrors.add(lastError);
+        return Future.succeededFuture();
+      }
+    };
+    long id = db.enqueue(tenant, "test.fail", new JsonObject(), null).orElseThrow();
+    db.rows("UPDATE jobs SET max_attempts = 3 WHERE id = $1", id);
+    // a later job of the same tenant waits for the first one to settle
+    long later = db.enqueue(tenant, "test.ok", new JsonObject(), null).orElseThrow();
+    List<Long> laterStartedWhileFirstQueued = new CopyOnWriteArrayList<>();
+    db.runner(QueueFixture.fast(2, "r")).register("test.fail", failing).register("test.ok", ctx -> {
+      if (!"dead".equals(db.job(id).getString("state"))) {
+        laterStartedWhileFirstQueued.add(ctx.job().id());
+      }
+      return Future.succeededFuture(Outcome.done("ok"));
+    }).start();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> "done".equals(db.job(later).getString("state")));
+    Row job = db.job(id);
+    assertThat(job.getString("state")).isEqualTo("dead");
+    assertThat(job.getInteger("attempts")).isEqualTo(3);
+    assertThat(job.getString("last_error")).isEqualTo("boom 3");
+    assertThat(deadErrors).containsExactly("boom 3");
+    assertThat(laterStartedWhileFirstQueued).isEmpty();
+  }
+
+  @Test
+  void waitingCostsNoAttemptAndADedupeKeyQueuesWorkOnce() {
+    long tenant = db.tenant("waits");
+    AtomicInteger calls = new AtomicInteger();
+    JobHandler waitsTwice = ctx -> Future.succeededFuture(calls.incrementAndGet() < 3
+        ? Outcome.waitFor("DB_HOST is not set", Duration.ofMillis(50)) : Outcome.done("ok"));
+    assertThat(db.enqueue(tenant, "test.wait", new JsonObject(), "w:1")).isPresent();
+    assertThat(db.enqueue(tenant, "test.wait", new JsonObject(), "w:1")).isEmpty();
+    db.runner(QueueFixture.fast(1, "r")).register("test.wait", waitsTwice).start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> db.rows("SELECT id FROM jobs WHERE state = 'done'").size() == 1);
+    Row job = db.rows("SELECT * FROM jobs").get(0);
+    assertThat(job.getInteger("attempts")).isEqualTo(1);
+    assertThat(calls).hasValue(3);
+    assertThat(db.rows("SELECT id FROM jobs")).hasSize(1);
+    // once done, the same key may be queued again (new work)
+    assertThat(db.enqueue(tenant, "test.wait", new JsonObject(), "w:1")).isPresent();
+  }
+
+  @Test
+  void aNotifyWakesTheRunnerLongBeforeThePoll() {
+    AtomicInteger ran = new AtomicInteger();
+    db.runner(QueueFixture.fast(1, "r").withPoll(Duration.ofHours(1))).register("test.noop", ctx -> {
+      ran.incrementAndGet();
+      return Future.succeededFuture(Outcome.done("ok"));
+    }).start();
+    db.enqueue(null, "test.noop", new JsonObject(), null);
+    await().atMost(Duration.ofSeconds(5)).untilAtomic(ran, org.hamcrest.Matchers.equalTo(1));
+  }
+
+  @Test
+  void stopLetsNothingHangAndGivesAnUnfinishedJobBackWithoutCountingTheAttempt() {
+    Promise<Outcome> never = Promise.promise();
+    var r = db.runner(QueueFixture.fast(1, "r").withStopGrace(Duration.ofMillis(300)))
+        .register("test.slow", ctx -> never.future());
+    r.start();
+    long id = db.enqueue(null, "test.slow", new JsonObject(), null).orElseThrow();
+    await().atMost(Duration.ofSeconds(5)).until(() -> "running".equals(db.job(id).getString("state")));
+
+    await(r.dispatcher().stop());
+    Row job = db.job(id);
+    assertThat(job.getString("state")).isEqualTo("queued");
+    assertThat(job.getInteger("attempts")).isZero();
+    assertThat(job.getString("locked_by")).isNull();
+  }
+}

@@ -1,0 +1,67 @@
+package io.caprovisioner.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.caprovisioner.tenant.TenantNames;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** k8s.prepare against fabric8's mock API server (CRUD mode). */
+@EnableKubernetesMockClient(crud = true)
+class K8sPrepareTest {
+  static KubernetesClient client;
+  private final TenantNames names = TenantNames.of("prep-one", "sites.example.org");
+
+  @Test
+  void secretsAreCreatedThenLeftAloneThenUpdatedOnlyWhenAValueChanges() {
+    List<String> changes = new ArrayList<>();
+    Secret desired = TenantSecrets.database(names, "mysql.internal", 3306, "passwordAAAAAAAAAAAA");
+    K8sPrepareStep.ensureNamespace(client, names, changes);
+    K8sPrepareStep.ensureSecret(client, desired, changes);
+    assertThat(changes).containsExactly("created namespace tenant-prep-one", "created Secret ca-db");
+    String version = client.secrets().inNamespace("tenant-prep-one").withName("ca-db").get().getMetadata()
+        .getResourceVersion();
+
+    changes.clear();
+    K8sPrepareStep.ensureNamespace(client, names, changes);
+    K8sPrepareStep.ensureSecret(client, TenantSecrets.database(names, "mysql.internal", 3306, "passwordAAAAAAAAAAAA"),
+        changes);
+    assertThat(changes).isEmpty();
+    assertThat(client.secrets().inNamespace("tenant-prep-one").withName("ca-db").get().getMetadata()
+        .getResourceVersion()).isEqualTo(version);
+
+    K8sPrepareStep.ensureSecret(client, TenantSecrets.database(names, "mysql.internal", 3306, "passwordBBBBBBBBBBBB"),
+        changes);
+    assertThat(changes).containsExactly("updated Secret ca-db");
+    assertThat(changes.toString()).doesNotContain("password");
+    assertThat(TenantSecrets.values(client.secrets().inNamespace("tenant-prep-one").withName("ca-db").get()))
+        .containsEntry("password", "passwordBBBBBBBBBBBB");
+  }
+
+  @Test
+  void aNamespaceArgoCdCreatedGetsOurLabelsAndKeepsItsOwn() {
+    TenantNames other = TenantNames.of("prep-two", "sites.example.org");
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("tenant-prep-two")
+        .withLabels(Map.of("argocd.argoproj.io/managed-by", "argocd")).endMetadata().build()).create();
+    List<String> changes = new ArrayList<>();
+    K8sPrepareStep.ensureNamespace(client, other, changes);
+    assertThat(changes).containsExactly("labelled namespace tenant-prep-two");
+    assertThat(client.namespaces().withName("tenant-prep-two").get().getMetadata().getLabels())
+        .containsEntry("argocd.argoproj.io/managed-by", "argocd")
+        .containsEntry("caprovisioner.io/tenant", "prep-two")
+        .containsEntry("app.kubernetes.io/managed-by", "ca-provisioner");
+  }
+
+  @Test
+  void installerLogTailsLoseTheirSecrets() {
+    String log = "connecting as ca_x with secretPassw0rdXYZ\nreset-password --password=hunter2hunter2\nok";
+    assertThat(Redactor.redact(log, List.of("secretPassw0rdXYZ")))
+        .isEqualTo("connecting as ca_x with [redacted]\nreset-password --password=[redacted]\nok");
+  }
+}
