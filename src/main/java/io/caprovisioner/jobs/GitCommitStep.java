@@ -35,15 +35,16 @@ public final class GitCommitStep implements TenantStep {
 
   @Override
   public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
-    TenantDesired desired = work.desired(state);
-    String specHash = renderer.render(desired).specHash();
-    return writer.write(desired, work.change(action))
-        .compose(sha -> work.pool().preparedQuery("UPDATE jobs SET payload = payload || $2 WHERE id = $1")
-            .execute(Tuple.of(work.job().id(), new JsonObject().put(TenantWork.SPEC_HASH, specHash)))
-            .map(r -> {
-              work.payload().put(TenantWork.SPEC_HASH, specHash);
-              return Outcome.done(sha.map(s -> "committed " + s + " (" + state.wire() + ")")
-                  .orElse("gitops repository already holds this state (" + state.wire() + ")"));
-            }));
+    return work.desired(state).compose(desired -> {
+      String specHash = renderer.render(desired).specHash();
+      return writer.write(desired, work.change(action))
+          .compose(sha -> work.pool().preparedQuery("UPDATE jobs SET payload = payload || $2 WHERE id = $1")
+              .execute(Tuple.of(work.job().id(), new JsonObject().put(TenantWork.SPEC_HASH, specHash)))
+              .map(r -> {
+                work.payload().put(TenantWork.SPEC_HASH, specHash);
+                return Outcome.done(sha.map(s -> "committed " + s + " (" + state.wire() + ")")
+                    .orElse("gitops repository already holds this state (" + state.wire() + ")"));
+              }));
+    });
   }
 }

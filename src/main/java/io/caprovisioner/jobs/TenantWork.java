@@ -1,12 +1,14 @@
 package io.caprovisioner.jobs;
 
 import io.caprovisioner.config.Config;
+import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.gitops.GitAction;
 import io.caprovisioner.gitops.GitChange;
 import io.caprovisioner.render.TenantDesired;
 import io.caprovisioner.tenant.Plan;
 import io.caprovisioner.tenant.Tenant;
 import io.caprovisioner.tenant.TenantState;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.Optional;
@@ -63,10 +65,17 @@ public final class TenantWork {
             + "', which is not configured (PLANS_FILE)"));
   }
 
-  /** The desired state from the tenant row, the configuration and its plan; never an email. */
-  public TenantDesired desired(TenantState state) {
-    return new TenantDesired(tenant.names(), plan(), state, tenant.source(), tenant.chartVersion(),
-        tenant.stripeCustomerId(), Optional.empty());
+  /**
+   * The stored tenant's desired state in {@code state}: its plan, Stripe customer and, for a
+   * tenant imported from Git, the staff contact its tenant.yaml already holds (so a re-render
+   * never drops it). The service itself never adds an email.
+   */
+  public Future<TenantDesired> desired(TenantState state) {
+    return new TenantRepository().desiredState(pool(), tenant.id(), config.plans())
+        .map(found -> found.orElseThrow(() -> new IllegalStateException(
+            "tenant " + tenant.names().namespace() + " no longer exists")))
+        .map(d -> new TenantDesired(d.names(), d.plan(), state, d.source(), d.chartVersion(), d.stripeCustomerId(),
+            d.adminEmail()));
   }
 
   public GitChange change(GitAction action) {

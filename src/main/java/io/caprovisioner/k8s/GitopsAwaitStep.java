@@ -41,12 +41,15 @@ public final class GitopsAwaitStep implements TenantStep {
 
   @Override
   public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
-    String hash = work.payload().getString(TenantWork.SPEC_HASH);
-    if (hash == null) {
-      TenantState state = work.tenant().status() == TenantStatus.SUSPENDED ? TenantState.SUSPENDED : TenantState.ACTIVE;
-      hash = renderer.render(work.desired(state)).specHash();
+    String pushed = work.payload().getString(TenantWork.SPEC_HASH);
+    if (pushed != null) {
+      return await(work, startedAt, pushed);
     }
-    String expected = hash;
+    TenantState state = work.tenant().status() == TenantStatus.SUSPENDED ? TenantState.SUSPENDED : TenantState.ACTIVE;
+    return work.desired(state).compose(desired -> await(work, startedAt, renderer.render(desired).specHash()));
+  }
+
+  private Future<Outcome> await(TenantWork work, OffsetDateTime startedAt, String expected) {
     boolean late = OffsetDateTime.now().isAfter(startedAt.plus(timeout));
     return kube.step(() -> resources.of(kube.client(), work.tenant().names()).get(), live -> {
       Verdict v = resources.flux() ? HelmReleaseReadiness.of(live, expected) : ApplicationReadiness.of(live, expected);

@@ -151,6 +151,19 @@ class TenantPipelineTest {
   }
 
   @Test
+  void theRunnersCommitKeepsTheStaffContactOfATenantImportedFromGitAndNeverAddsOne() {
+    startRunner(Map.of());
+    Tenant fromGit = provision("partner-museum", "registrar@partner.example");
+    await(new TenantRepository().setAdminEmailInGit(db.pool, fromGit.id(), true));
+    Tenant fromApi = provision("api-museum", "customer@example.org");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> gitops.repo.containsKey("tenant-partner-museum")
+        && gitops.repo.containsKey("tenant-api-museum"));
+    assertThat(gitops.repo.get("tenant-partner-museum").adminEmail()).contains("registrar@partner.example");
+    assertThat(gitops.repo.get("tenant-api-museum").adminEmail()).isEmpty();
+  }
+
+  @Test
   void withoutDbHostTheTenantWaitsAtMysqlCreateSaysWhyOnceAndIsNeverActive() {
     startRunner(Map.of());
     Tenant t = provision("no-mysql", "a@b.example");
