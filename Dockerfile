@@ -10,9 +10,8 @@ COPY gitops-template gitops-template
 RUN mvn -B -q -DskipTests package
 
 FROM eclipse-temurin:17-jre
-RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates \
-    && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /var/lib/ca-provisioner --create-home provisioner
+# JGit is pure Java: no git binary needed; the embedded PostgreSQL (dev mode only) brings its own
+RUN useradd --system --uid 10001 --home-dir /var/lib/ca-provisioner --create-home provisioner
 COPY --from=build /src/target/ca-provisioner.jar /opt/ca-provisioner/ca-provisioner.jar
 USER 10001
 ENV PROVISIONER_HOME=/var/lib/ca-provisioner PORT=8000
