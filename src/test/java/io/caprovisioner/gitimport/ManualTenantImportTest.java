@@ -1,6 +1,6 @@
 package io.caprovisioner.gitimport;
 
-import static io.caprovisioner.gitimport.GitCommandLine.git;
+import static io.caprovisioner.testing.GitCli.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,6 +1,6 @@
 package io.caprovisioner.gitops;
 
-import static io.caprovisioner.gitops.GitCli.git;
+import static io.caprovisioner.testing.GitCli.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

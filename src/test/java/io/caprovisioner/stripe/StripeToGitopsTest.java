@@ -1,10 +1,9 @@
 package io.caprovisioner.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.caprovisioner.testing.GitCli.git;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,15 +58,5 @@ class StripeToGitopsTest {
       String everything = git(clone, "log", "-p", "--all");
       assertThat(everything).doesNotContain("curator@museum.example").doesNotContainIgnoringCase("password:");
     }
-  }
-
-  static String git(Path dir, String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
   }
 }

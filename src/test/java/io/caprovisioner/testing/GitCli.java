@@ -1,4 +1,4 @@
-package io.caprovisioner.gitimport;
+package io.caprovisioner.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The real git command line, driving the staff member's side of a test. */
-public final class GitCommandLine {
-  private GitCommandLine() {
+/** The real git command line: the staff member's side of a test, and a check of what JGit wrote as users and CI see it. */
+public final class GitCli {
+  private GitCli() {
   }
 
   public static String git(Path dir, String... args) {
