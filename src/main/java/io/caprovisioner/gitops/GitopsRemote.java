@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
@@ -70,16 +73,41 @@ final class GitopsRemote implements AutoCloseable {
         .build(null);
   }
 
-  /** Creates the dev-mode local remote on first use. */
+  /**
+   * Creates the dev-mode local remote on first use, and turns off its automatic gc on receive
+   * (also in one made by an earlier version).
+   */
   void ensureLocalRemoteExists(String branch) throws IOException {
-    if (localBare.isEmpty() || Files.exists(localBare.get().resolve("HEAD"))) {
+    if (localBare.isEmpty()) {
       return;
     }
-    Files.createDirectories(localBare.get());
-    try (Git git = Git.init().setBare(true).setDirectory(localBare.get().toFile()).setInitialBranch(branch).call()) {
-      // a fresh empty repository; the writer pushes the skeleton into it
-    } catch (GitAPIException e) {
-      throw new IOException("cannot create the local gitops repository " + localBare.get() + ": " + e.getMessage(), e);
+    if (!Files.exists(localBare.get().resolve("HEAD"))) {
+      Files.createDirectories(localBare.get());
+      try (Git git = Git.init().setBare(true).setDirectory(localBare.get().toFile()).setInitialBranch(branch).call()) {
+        // a fresh empty repository; the writer pushes the skeleton into it
+      } catch (GitAPIException e) {
+        throw new IOException("cannot create the local gitops repository " + localBare.get() + ": " + e.getMessage(),
+            e);
+      }
+    }
+    disableAutoGcOnReceive(localBare.get());
+  }
+
+  /**
+   * Every push to a file:// remote runs JGit's receive-pack in this process, and that starts a
+   * background gc of the whole remote once it holds more than gc.autoPackLimit (50) packs. Such a
+   * gc keeps the packs it replaced (gc.prunePackExpire, an hour), so the count stays above the
+   * limit and every later push starts another full repack: a constant CPU load that slowed a
+   * commit to a 10,000-tenant remote holding 70 packs from 23 to 53 ms. The
+   * {@link LooseObjectCollector} packs this remote instead, on the writer's thread between batches.
+   */
+  static void disableAutoGcOnReceive(Path bare) throws IOException {
+    try (Repository repository = new FileRepositoryBuilder().setGitDir(bare.toFile()).setBare().build()) {
+      StoredConfig config = repository.getConfig();
+      if (config.getBoolean(ConfigConstants.CONFIG_RECEIVE_SECTION, ConfigConstants.CONFIG_KEY_AUTOGC, true)) {
+        config.setBoolean(ConfigConstants.CONFIG_RECEIVE_SECTION, null, ConfigConstants.CONFIG_KEY_AUTOGC, false);
+        config.save();
+      }
     }
   }
 

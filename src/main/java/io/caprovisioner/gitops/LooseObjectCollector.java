@@ -39,10 +39,10 @@ final class LooseObjectCollector {
     }
     changesSinceCheck = 0;
     try {
-      collect(clone.repository());
+      collect(clone.repository(), false);
       if (localRemote.isPresent()) {
         try (Repository remote = new FileRepositoryBuilder().setGitDir(localRemote.get().toFile()).setBare().build()) {
-          collect(remote);
+          collect(remote, true);
         }
       }
     } catch (IOException | GitAPIException | RuntimeException e) {
@@ -51,8 +51,15 @@ final class LooseObjectCollector {
     }
   }
 
-  /** @return whether it packed */
-  static boolean collect(Repository repository) throws GitAPIException {
+  /**
+   * @param bitmaps whether the new pack gets a reachability bitmap index. The clone gets none: it
+   *     only serves our pushes, and there JGit's PackWriter, given a bitmap index, finds the
+   *     objects to send with a bitmap walk that took 25 ms at 10,000 tenants once one commit had
+   *     been made since the gc (35 ms after 200), against 13 ms for its plain walk of the
+   *     remote tip's tree. A remote serves fetches, where bitmaps pay.
+   * @return whether it packed
+   */
+  static boolean collect(Repository repository, boolean bitmaps) throws GitAPIException {
     try (Git git = new Git(repository)) {
       Properties stats = git.gc().getStatistics();
       long loose = number(stats, "numberOfLooseObjects");
@@ -65,6 +72,11 @@ final class LooseObjectCollector {
       // checks; readers that lose a pack rescan and find the objects in the new one
       repository.getConfig().setString(ConfigConstants.CONFIG_GC_SECTION, null,
           ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
+      if (!bitmaps) {
+        // read when the command is created, so set first
+        repository.getConfig().setBoolean(ConfigConstants.CONFIG_PACK_SECTION, null,
+            ConfigConstants.CONFIG_KEY_BUILD_BITMAPS, false);
+      }
       git.gc().call();
       return true;
     }

@@ -90,6 +90,18 @@ class JGitGitopsWriterTest {
   }
 
   @Test
+  void theLocalRemoteIsPackedByTheCollectorNotByAGcOnEveryReceive() throws Exception {
+    Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
+    await(writer(config).write(TestConfigs.stripeTenant(config, "ab12cd34", "pro"), change(GitAction.PROVISION, "e")));
+    assertThat(git(remoteOf(config), "config", "receive.autogc").trim()).isEqualTo("false");
+
+    // a remote made before this setting existed gets it on the next start
+    git(remoteOf(config), "config", "--unset", "receive.autogc");
+    await(writer(config).write(TestConfigs.stripeTenant(config, "ef56ab78", "pro"), change(GitAction.PROVISION, "f")));
+    assertThat(git(remoteOf(config), "config", "receive.autogc").trim()).isEqualTo("false");
+  }
+
+  @Test
   void writingTheSameStateTwiceMakesOneCommit() throws Exception {
     Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
     JGitGitopsWriter writer = writer(config);
