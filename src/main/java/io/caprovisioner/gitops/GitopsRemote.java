@@ -6,14 +6,19 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.errors.UnsupportedCredentialItem;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialItem;
+import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
@@ -35,13 +40,24 @@ final class GitopsRemote implements AutoCloseable {
   private final Optional<Path> localBare;
   private final Optional<UsernamePasswordCredentialsProvider> credentials;
   private final Optional<SshdSessionFactory> ssh;
+  private final Path knownHostsFile;
+  /** The user name sent with GIT_TOKEN over HTTPS. */
+  private final String tokenUser;
+  /** What the last SSH connection was asked and refused; see {@link #describe}. */
+  private final List<Refusal> refusals = new ArrayList<>();
+
+  /** One question SSH asked and got no for: about a host key, or for a secret (a passphrase). */
+  record Refusal(boolean hostKey, String question) {
+  }
 
   private GitopsRemote(URIish uri, Optional<Path> localBare, Optional<UsernamePasswordCredentialsProvider> credentials,
-      Optional<SshdSessionFactory> ssh) {
+      Optional<SshdSessionFactory> ssh, Path knownHostsFile, String tokenUser) {
     this.uri = uri;
     this.localBare = localBare;
     this.credentials = credentials;
     this.ssh = ssh;
+    this.knownHostsFile = knownHostsFile;
+    this.tokenUser = tokenUser;
   }
 
   /** @param knownHosts GIT_SSH_KNOWN_HOSTS; empty: {@code ~/.ssh/known_hosts} */
@@ -56,20 +72,21 @@ final class GitopsRemote implements AutoCloseable {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("GITOPS_REPO_URL is not a Git URL: " + url);
     }
+    String tokenUser = gitops.username().orElse(TOKEN_USER);
     Optional<UsernamePasswordCredentialsProvider> credentials = gitops.token()
-        .map(t -> new UsernamePasswordCredentialsProvider(gitops.username().orElse(TOKEN_USER), t));
-    Optional<SshdSessionFactory> ssh = gitops.sshKeyFile().map(key -> sshFactory(key, knownHosts));
-    return new GitopsRemote(uri, localBare, credentials, ssh);
+        .map(t -> new UsernamePasswordCredentialsProvider(tokenUser, t));
+    Path hosts = knownHosts.orElse(new File(FS.DETECTED.userHome(), ".ssh").toPath().resolve("known_hosts"));
+    Optional<SshdSessionFactory> ssh = gitops.sshKeyFile().map(key -> sshFactory(key, hosts));
+    return new GitopsRemote(uri, localBare, credentials, ssh, hosts, tokenUser);
   }
 
-  private static SshdSessionFactory sshFactory(Path key, Optional<Path> knownHosts) {
+  private static SshdSessionFactory sshFactory(Path key, Path hosts) {
     File home = FS.DETECTED.userHome();
     File sshDir = new File(home, ".ssh");
-    Path hosts = knownHosts.orElse(sshDir.toPath().resolve("known_hosts"));
     return new SshdSessionFactoryBuilder().setHomeDirectory(home).setSshDirectory(sshDir)
         .setDefaultIdentities(dir -> List.of(key)).setDefaultKnownHostsFiles(dir -> List.of(hosts))
         .setPreferredAuthentications("publickey")
-        // no CredentialsProvider is ever given to SSH, so an unknown or changed host key is refused
+        // SSH only ever gets a RefusingProvider, so an unknown or changed host key is refused
         .build(null);
   }
 
@@ -114,11 +131,43 @@ final class GitopsRemote implements AutoCloseable {
   Transport open(Repository local) throws IOException {
     Transport transport = Transport.open(local, uri);
     transport.setTimeout(60);
-    credentials.ifPresent(transport::setCredentialsProvider);
-    if (transport instanceof SshTransport sshTransport && ssh.isPresent()) {
-      sshTransport.setSshSessionFactory(ssh.get());
+    if (transport instanceof SshTransport sshTransport) {
+      JdkEd25519.register();
+      ssh.ifPresent(sshTransport::setSshSessionFactory);
+      // the token is for HTTPS; SSH gets a provider that says no to every question (accept this
+      // unknown or changed host key? the key's passphrase?) and keeps the question for the error
+      synchronized (refusals) {
+        refusals.clear();
+      }
+      sshTransport.setCredentialsProvider(new RefusingProvider(refusals));
+    } else {
+      credentials.ifPresent(transport::setCredentialsProvider);
     }
     return transport;
+  }
+
+  /**
+   * The message for a failed fetch or push: JGit's own, plus what SSH refused to accept (an
+   * unknown or changed host key, which JGit only reports as "Server key did not validate").
+   */
+  String describe(TransportException e) {
+    List<Refusal> refused;
+    synchronized (refusals) {
+      refused = List.copyOf(refusals);
+    }
+    if (refused.isEmpty()) {
+      return e.getMessage() + httpHint(e);
+    }
+    StringBuilder message = new StringBuilder(e.getMessage()).append(" (refused:");
+    refused.forEach(r -> message.append(' ').append(r.question()));
+    if (refused.stream().anyMatch(Refusal::hostKey)) {
+      String hosts = ssh.isPresent() ? knownHostsFile.toString() : "~/.ssh/known_hosts";
+      message.append(" Host keys are read from ").append(hosts)
+          .append("; add the server's key there, e.g. from ssh-keyscan, after checking its fingerprint");
+    } else {
+      message.append(" The service cannot type a passphrase: GIT_SSH_KEY_FILE must be a key without one");
+    }
+    return message.append(')').toString();
   }
 
   /** The dev-mode local remote, when there is one (the collector keeps it packed too). */
@@ -134,5 +183,73 @@ final class GitopsRemote implements AutoCloseable {
   @Override
   public void close() {
     ssh.ifPresent(SshdSessionFactory::close);
+  }
+
+  /** Why an HTTPS fetch or push failed, where JGit's own message does not say. */
+  private String httpHint(TransportException e) {
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException) {
+        Throwable root = c;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        return " (TLS: " + root.getMessage() + (c.getMessage() != null && c.getMessage().contains("PKIX")
+            ? "; this JVM does not trust the server's certificate: add its CA to the trust store"
+              + " (-Djavax.net.ssl.trustStore=...)" : "") + ")";
+      }
+    }
+    String message = String.valueOf(e.getMessage());
+    if (message.endsWith("not authorized") && credentials.isPresent()) {
+      return " (the server refused user '" + tokenUser
+          + "' with GIT_TOKEN as its password: check GIT_TOKEN, its scopes and expiry, and GIT_USERNAME)";
+    }
+    if (message.contains("no CredentialsProvider")) {
+      return " (set GIT_TOKEN, and GIT_USERNAME if the server needs a real user name)";
+    }
+    return "";
+  }
+
+  /**
+   * Says no to everything SSH asks: accepting an unknown or changed host key, storing it, a key
+   * passphrase. Keeps the questions so that the error can say what was refused.
+   */
+  static final class RefusingProvider extends CredentialsProvider {
+    private final List<Refusal> asked;
+
+    RefusingProvider(List<Refusal> asked) {
+      this.asked = asked;
+    }
+
+    @Override
+    public boolean isInteractive() {
+      return true; // so that JGit explains the host key it refuses instead of failing silently
+    }
+
+    @Override
+    public boolean supports(CredentialItem... items) {
+      return true;
+    }
+
+    @Override
+    public boolean get(URIish uri, CredentialItem... items) throws UnsupportedCredentialItem {
+      StringBuilder question = new StringBuilder();
+      boolean hostKey = false;
+      for (CredentialItem item : items) {
+        String text = item.getPromptText();
+        if (text != null && !text.isBlank()) {
+          question.append(question.length() == 0 ? "" : " ").append(text.strip().replaceAll("\\s+", " "));
+        }
+        if (item instanceof CredentialItem.YesNoType yesNo) {
+          yesNo.setValue(false);
+          hostKey = true;
+        }
+      }
+      if (question.length() > 0) {
+        synchronized (asked) {
+          asked.add(new Refusal(hostKey, question.toString()));
+        }
+      }
+      return false;
+    }
   }
 }

@@ -139,7 +139,7 @@ final class LocalClone implements AutoCloseable {
 
   private GitopsUnavailableException unavailable(String verb, TransportException e) {
     return new GitopsUnavailableException("cannot " + verb + " the gitops repository " + remote.display() + ": "
-        + e.getMessage(), e);
+        + remote.describe(e), e);
   }
 
   @Override
