@@ -21,6 +21,22 @@ public final class MysqlNames {
     return "`" + name + "`";
   }
 
+  /**
+   * The database as a GRANT target names it: in {@code GRANT ... ON db.*} MySQL and MariaDB read
+   * {@code _} (and {@code %}) as wildcards even inside backticks, so {@code ca_city_museum} would
+   * also grant {@code ca_cityamuseum}. Escaped, the grant covers exactly this one database. This is
+   * also how information_schema.SCHEMA_PRIVILEGES spells it.
+   */
+  public static String grantSchema(String name) {
+    require(DATABASE, name, "database name");
+    return name.replace("_", "\\_");
+  }
+
+  /** {@code `name`} with wildcards escaped, for {@code GRANT ... ON <this>.*}. */
+  public static String grantTarget(String name) {
+    return "`" + grantSchema(name) + "`";
+  }
+
   /** {@code 'name'@'%'}, after checking it. */
   public static String account(String user) {
     require(USER, user, "user name");

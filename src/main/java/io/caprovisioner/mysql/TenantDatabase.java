@@ -38,7 +38,7 @@ public final class TenantDatabase {
     List<String> changes = new ArrayList<>();
     return ensureDatabase(sql, database, db, changes)
         .compose(v -> ensureUser(sql, user, account, secret, password, changes))
-        .compose(v -> ensureGrants(sql, database, db, user, account, changes))
+        .compose(v -> ensureGrants(sql, database, user, account, changes))
         .map(v -> changes);
   }
 
@@ -78,31 +78,36 @@ public final class TenantDatabase {
         });
   }
 
-  private Future<Void> ensureGrants(Pool sql, String database, String db, String user, String account,
+  private Future<Void> ensureGrants(Pool sql, String database, String user, String account,
       List<String> changes) {
     String grantee = MysqlNames.grantee(user);
-    return extraPrivileges(sql, grantee, database).compose(extras -> {
+    String schema = MysqlNames.grantSchema(database);
+    return extraPrivileges(sql, grantee, schema).compose(extras -> {
       Future<Void> revoke = Future.succeededFuture();
       if (!extras.isEmpty()) {
         changes.add("revoked privileges beyond database " + database + ": " + String.join(", ", extras));
         revoke = sql.query("REVOKE ALL PRIVILEGES, GRANT OPTION FROM " + account).execute().mapEmpty();
       }
       return revoke.compose(v -> sql.preparedQuery("SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES "
-              + "WHERE GRANTEE = ? AND TABLE_SCHEMA = ?").execute(Tuple.of(grantee, database)))
+              + "WHERE GRANTEE = ? AND TABLE_SCHEMA = ?").execute(Tuple.of(grantee, schema)))
           .compose(rows -> {
             Set<String> have = new HashSet<>();
             rows.forEach(r -> have.add(r.getString(0).toUpperCase(Locale.ROOT)));
             if (!extras.isEmpty() || !have.containsAll(REQUIRED)) {
               changes.add("granted all privileges on " + database + " to " + user);
-              return sql.query("GRANT ALL PRIVILEGES ON " + db + ".* TO " + account).execute().mapEmpty();
+              return sql.query("GRANT ALL PRIVILEGES ON " + MysqlNames.grantTarget(database) + ".* TO " + account)
+                  .execute().mapEmpty();
             }
             return Future.succeededFuture();
           });
     });
   }
 
-  /** Global rights, rights on other databases, tables or columns, and any GRANT OPTION. */
-  private Future<List<String>> extraPrivileges(Pool sql, String grantee, String database) {
+  /**
+   * Global rights, rights on other databases (an unescaped, wildcard grant included), tables or
+   * columns, and any GRANT OPTION; {@code schema} is the escaped grant target.
+   */
+  private Future<List<String>> extraPrivileges(Pool sql, String grantee, String schema) {
     return sql.preparedQuery("SELECT CONCAT(PRIVILEGE_TYPE, ' ON *.*') FROM information_schema.USER_PRIVILEGES "
             + "WHERE GRANTEE = ? AND (PRIVILEGE_TYPE <> 'USAGE' OR IS_GRANTABLE = 'YES') "
             + "UNION ALL SELECT CONCAT(PRIVILEGE_TYPE, ' ON ', TABLE_SCHEMA, IF(IS_GRANTABLE = 'YES', ' WITH GRANT OPTION', '')) "
@@ -111,7 +116,7 @@ public final class TenantDatabase {
             + "FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ? "
             + "UNION ALL SELECT CONCAT(PRIVILEGE_TYPE, ' ON ', TABLE_SCHEMA, '.', TABLE_NAME, '.', COLUMN_NAME) "
             + "FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE = ?")
-        .execute(Tuple.of(grantee, grantee, database, grantee, grantee))
+        .execute(Tuple.of(grantee, grantee, schema, grantee, grantee))
         .map(rows -> {
           List<String> out = new ArrayList<>();
           for (Row r : rows) {

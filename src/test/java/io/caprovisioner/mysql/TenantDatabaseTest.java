@@ -45,9 +45,37 @@ class TenantDatabaseTest {
     List<String> grants = showGrants("ca_grants1");
     assertThat(grants).hasSize(2);
     assertThat(grants).anySatisfy(g -> assertThat(g).startsWith("GRANT USAGE ON *.* TO `ca_grants1`@`%`"));
-    assertThat(grants).anySatisfy(g -> assertThat(g).isEqualTo("GRANT ALL PRIVILEGES ON `ca_grants1`.* TO `ca_grants1`@`%`"));
+    assertThat(grants).anySatisfy(g -> assertThat(g).isEqualTo("GRANT ALL PRIVILEGES ON `ca\\_grants1`.* TO `ca_grants1`@`%`"));
     assertThat(grants).noneMatch(g -> g.contains("GRANT OPTION"));
     assertThat(await(mysql.canLogIn("ca_grants1", password))).isTrue();
+  }
+
+  @Test
+  void anUnderscoreInTheNameIsNoWildcardSoOneTenantCannotReachAnothersDatabase() {
+    // slugs city-museum and cityamuseum: ca_city_museum as a grant pattern would match ca_cityamuseum
+    String password = SecretBox.randomPassword(32);
+    await(tenantDb.ensure("ca_cityamuseum", "ca_cityamuseum", SecretBox.randomPassword(32)));
+    exec("CREATE TABLE ca_cityamuseum.secret (v INT)");
+    await(tenantDb.ensure("ca_city_museum", "ca_city_museum", password));
+
+    assertThat(await(mysql.canLogIn("ca_city_museum", password))).isTrue();
+    assertThat(showGrants("ca_city_museum")).noneMatch(g -> g.contains("ON `ca_city_museum`"));
+    // what MySQL itself says this user may touch
+    assertThat(scalar("SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = "
+        + "\"'ca_city_museum'@'%'\" AND 'ca_cityamuseum' LIKE TABLE_SCHEMA")).isEqualTo("0");
+    assertThat(scalar("SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = "
+        + "\"'ca_city_museum'@'%'\" AND 'ca_city_museum' LIKE TABLE_SCHEMA")).isNotEqualTo("0");
+  }
+
+  @Test
+  void aWildcardGrantLeftByAnEarlierVersionIsReplaced() {
+    String password = SecretBox.randomPassword(32);
+    await(tenantDb.ensure("ca_old_grant", "ca_old_grant", password));
+    exec("GRANT ALL PRIVILEGES ON `ca_old_grant`.* TO 'ca_old_grant'@'%'");
+
+    assertThat(await(tenantDb.ensure("ca_old_grant", "ca_old_grant", password)))
+        .anyMatch(c -> c.startsWith("revoked privileges beyond database ca_old_grant"));
+    assertThat(showGrants("ca_old_grant")).hasSize(2).noneMatch(g -> g.contains("ON `ca_old_grant`"));
   }
 
   @Test
