@@ -22,7 +22,11 @@ import java.util.List;
 public final class InstallJob {
   public static final String NAME_PREFIX = "ca-install-";
 
-  /** Exit 0: installed; 1: not installed; 2: cannot tell (MySQL unreachable) and the Job fails. */
+  /**
+   * The probe exits 0: installed (the install's last act, the administrator account, exists);
+   * 1: not installed (a half-finished install then fails loudly in {@code caUtils install}, which
+   * never overwrites); 2: cannot tell (MySQL unreachable) and the Job fails.
+   */
   static final String SCRIPT = """
       set -eu
       export PATH="$PATH:$CA_ROOT/support/bin"
@@ -31,7 +35,7 @@ public final class InstallJob {
         $m = @new mysqli(getenv("CA_DB_HOST"), getenv("CA_DB_USER"), getenv("CA_DB_PASSWORD"),
                          getenv("CA_DB_DATABASE"), (int) getenv("CA_DB_PORT"));
         if ($m->connect_errno) { fwrite(STDERR, "cannot connect to MySQL: " . $m->connect_error . "\\n"); exit(2); }
-        $r = $m->query("SHOW TABLES LIKE \\"ca_users\\"");
+        $r = $m->query("SELECT 1 FROM ca_users WHERE user_name = \\"administrator\\"");
         exit($r && $r->num_rows > 0 ? 0 : 1);'
       then
         echo "CollectiveAccess is installed: updating the database schema"
@@ -41,8 +45,9 @@ public final class InstallJob {
         [ "$rc" -eq 1 ] || exit "$rc"
         echo "installing CollectiveAccess with profile $CA_PROFILE"
         caUtils install --profile-name="$CA_PROFILE" --admin-email="$CA_ADMIN_EMAIL" --hostname="$CA_SITE_HOSTNAME"
-        caUtils reset-password --user=administrator --password="$CA_ADMIN_PASSWORD"
       fi
+      # always: a run that installed but died before this line must still end with the kept password
+      caUtils reset-password --user=administrator --password="$CA_ADMIN_PASSWORD"
       echo "done"
       """;
 
