@@ -11,11 +11,17 @@ import java.time.OffsetDateTime;
  * when every step before it succeeded in this job.
  */
 public final class SetStatusStep implements TenantStep {
+  private final TenantStatus from;
   private final TenantStatus status;
   private final TenantRepository tenants = new TenantRepository();
   private final ProvisioningLog log = new ProvisioningLog();
 
-  public SetStatusStep(TenantStatus status) {
+  /**
+   * @param from the status the pipeline ran in; checked under the row lock, so a suspend or delete
+   *             recorded while the last step ran is never overwritten
+   */
+  public SetStatusStep(TenantStatus from, TenantStatus status) {
+    this.from = from;
     this.status = status;
   }
 
@@ -31,7 +37,7 @@ public final class SetStatusStep implements TenantStep {
       if (t.isEmpty() || t.get().status() == status) {
         return Future.succeededFuture(Outcome.done("already " + status.wire()));
       }
-      if (!t.get().status().canMoveTo(status)) {
+      if (t.get().status() != from || !from.canMoveTo(status)) {
         return Future.succeededFuture(Outcome.stop("tenant is now " + t.get().status().wire() + ", not made "
             + status.wire()));
       }

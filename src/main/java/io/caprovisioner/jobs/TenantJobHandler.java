@@ -49,22 +49,34 @@ public final class TenantJobHandler implements JobHandler {
       }
       TenantPipeline pipeline = choice.pipeline().get();
       TenantWork work = new TenantWork(ctx, config, found.get());
-      return begin(work, pipeline).compose(v -> runFrom(ctx, work, pipeline, 0, new String[] {null}));
+      return begin(work, pipeline).compose(started -> started
+          ? runFrom(ctx, work, pipeline, 0, new String[] {null})
+          : Future.succeededFuture(Outcome.stop("tenant is now " + work.tenant().status().wire()
+              + ": " + pipeline.name() + " not started")));
     });
   }
 
-  private Future<Void> begin(TenantWork work, TenantPipeline pipeline) {
-    Tenant t = work.tenant();
-    if (pipeline.startAs().isEmpty() || t.status() == pipeline.startAs().get()) {
-      return Future.succeededFuture();
+  /**
+   * Moves the tenant into the pipeline's status, under the row lock and only from the status the
+   * pipeline was chosen for: a suspend or delete recorded since then wins, and the job stops.
+   */
+  private Future<Boolean> begin(TenantWork work, TenantPipeline pipeline) {
+    Tenant seen = work.tenant();
+    if (pipeline.startAs().isEmpty() || seen.status() == pipeline.startAs().get()) {
+      return Future.succeededFuture(true);
     }
     TenantStatus next = pipeline.startAs().get();
-    return pool.withTransaction(sql -> tenants.setStatus(sql, t.id(), next, pipeline.name() + " started")
-            .compose(v -> log.append(sql, t.id(), "status", "info", t.status().wire() + " -> " + next.wire())))
-        .compose(v -> tenants.byId(pool, t.id())).map(r -> {
-          r.ifPresent(work::refresh);
-          return null;
-        });
+    return pool.withTransaction(sql -> tenants.lockById(sql, seen.id()).compose(now -> {
+      if (now.isEmpty() || now.get().status() != seen.status() || !seen.status().canMoveTo(next)) {
+        return Future.succeededFuture(false);
+      }
+      return tenants.setStatus(sql, seen.id(), next, pipeline.name() + " started")
+          .compose(v -> log.append(sql, seen.id(), "status", "info", seen.status().wire() + " -> " + next.wire()))
+          .map(true);
+    })).compose(started -> tenants.byId(pool, seen.id()).map(r -> {
+      r.ifPresent(work::refresh);
+      return started;
+    }));
   }
 
   private Future<Outcome> runFrom(JobContext ctx, TenantWork work, TenantPipeline pipeline, int index,

@@ -63,7 +63,7 @@ public final class TenantPipelines {
     return new TenantPipeline("provision", Set.of(TenantStatus.PROVISIONING), List.of(
         new GitCommitStep(writer, renderer, TenantState.ACTIVE, GitAction.PROVISION),
         steps.mysqlCreate(), steps.k8sPrepare(), steps.await(), steps.caInstall(),
-        new SetStatusStep(TenantStatus.ACTIVE)), Optional.of(TenantStatus.PROVISIONING));
+        new SetStatusStep(TenantStatus.PROVISIONING, TenantStatus.ACTIVE)), Optional.of(TenantStatus.PROVISIONING));
   }
 
   private TenantPipeline sync(TenantState state, GitAction action, TenantStatus status) {
@@ -74,7 +74,7 @@ public final class TenantPipelines {
   private TenantPipeline delete() {
     return new TenantPipeline("delete", Set.of(TenantStatus.DELETING), List.of(
         new GitRemoveStep(writer), steps.gitopsGone(), new RetentionStep(), steps.mysqlDrop(),
-        steps.namespaceDelete(), new SetStatusStep(TenantStatus.DELETED)), Optional.empty());
+        steps.namespaceDelete(), new SetStatusStep(TenantStatus.DELETING, TenantStatus.DELETED)), Optional.empty());
   }
 
   /** A pipeline to run, or why there is none. */
