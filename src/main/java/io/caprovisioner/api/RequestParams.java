@@ -75,7 +75,15 @@ final class RequestParams {
     if (!(v instanceof String s)) {
       throw ApiError.badRequest(field + " must be a string");
     }
+    if (hasControlCharacter(s)) {
+      throw ApiError.badRequest(field + " must not contain control characters");
+    }
     return s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+  }
+
+  /** PostgreSQL refuses NUL in text; no field we take has a use for any control character. */
+  static boolean hasControlCharacter(String s) {
+    return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
   }
 
   static String requiredString(JsonObject body, String field) {

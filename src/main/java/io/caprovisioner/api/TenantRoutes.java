@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /** {@code /tenants}: list, look up, provision (manual) and delete. */
 public final class TenantRoutes {
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$");
+  private static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$");
+  private static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9-]{1,63}$");
   private static final Pattern STRIPE_CUSTOMER = Pattern.compile("^cus_[A-Za-z0-9]{1,250}$");
   private static final Pattern STRIPE_SUBSCRIPTION = Pattern.compile("^sub_[A-Za-z0-9]{1,250}$");
   private static final Set<String> PROVISION_FIELDS = Set.of("email", "plan", "name", "stripe_customer_id",
@@ -59,6 +60,9 @@ public final class TenantRoutes {
 
   private void byNamespace(RoutingContext ctx) {
     String ns = ctx.pathParam("namespace");
+    if (!NAMESPACE.matcher(ns).matches()) {
+      throw ApiError.notFound("no tenant in namespace " + ns.replaceAll("[^a-z0-9-]", "?"));
+    }
     Json.respond(ctx, 200, found(tenants.byNamespace(pool, ns), "no tenant in namespace " + ns).map(TenantJson::of));
   }
 

@@ -131,6 +131,9 @@ class TenantApiTest {
       "{\"email\":\"a@b.org\",\"plan\":\"pro\",\"stripe_customer_id\":\"x\"}",
       "{\"email\":\"a@b.org\",\"plan\":\"pro\",\"colour\":\"blue\"}",
       "{\"email\":42,\"plan\":\"pro\"}",
+      "{\"email\":\"a\\u0000@b.org\",\"plan\":\"pro\"}",
+      "{\"email\":\"a@b.org\",\"plan\":\"pro\\u0000\"}",
+      "{\"email\":\"\u00e9t\u00e9@b.org\",\"plan\":\"pro\"}",
       "[1,2]",
       "{\"email\":\"a@b.org\",",
       ""})
@@ -179,6 +182,8 @@ class TenantApiTest {
     assertThat(http.get("/tenants/namespace/" + one.getString("namespace")).object()).isEqualTo(one);
     assertThat(http.get("/tenants/999999").status()).isEqualTo(404);
     assertThat(http.get("/tenants/namespace/tenant-nope").status()).isEqualTo(404);
+    assertThat(http.get("/tenants/namespace/%00").status()).isEqualTo(404);
+    assertThat(http.get("/tenants/namespace/tenant-%E2%82%AC").status()).isEqualTo(404);
     assertThat(http.get("/tenants/abc").status()).isEqualTo(400);
     assertThat(http.get("/tenants/999999").object().getString("error")).isEqualTo("not_found");
   }
