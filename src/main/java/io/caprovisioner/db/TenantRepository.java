@@ -50,11 +50,6 @@ public final class TenantRepository {
         .map(TenantRepository::first);
   }
 
-  public Future<Optional<Tenant>> byStripeSubscription(SqlClient sql, String subscriptionId) {
-    return sql.preparedQuery(SELECT + "WHERE s.stripe_subscription_id = $1").execute(Tuple.of(subscriptionId))
-        .map(TenantRepository::first);
-  }
-
   /** Inserts the tenant; fails with a unique violation (23505) when any derived name is taken. */
   public Future<Long> insert(SqlClient sql, NewTenant t) {
     TenantNames n = t.names();

@@ -50,8 +50,6 @@ final class JobSteps {
     return update(jobId, step, "failed", error, false);
   }
 
-  /** A retry starts the failed step afresh (its timeout too); done steps stay done. */
-
   private Future<Void> update(long jobId, String step, String state, String error, boolean finished) {
     return pool.preparedQuery("UPDATE job_steps SET state = $3, last_error = $4, updated_at = now(), "
             + "finished_at = CASE WHEN $5 THEN now() ELSE finished_at END WHERE job_id = $1 AND step = $2")

@@ -28,13 +28,6 @@ public final class TenantCredentials {
     return getOrCreate(sql, tenantId, "admin_password_enc");
   }
 
-  /** The stored MySQL password, if one was ever generated (deletion needs no new one). */
-  public Future<Optional<String>> existingDatabasePassword(SqlClient sql, long tenantId) {
-    return sql.preparedQuery("SELECT db_password_enc FROM tenants WHERE id = $1").execute(Tuple.of(tenantId))
-        .map(rows -> rows.size() == 0 ? Optional.<String>empty()
-            : Optional.ofNullable(rows.iterator().next().getString(0)).map(box::open));
-  }
-
   /** The customer's e-mail (users.email): into the ca-admin Secret, never into git. */
   public Future<Optional<String>> email(SqlClient sql, long tenantId) {
     return sql.preparedQuery("SELECT u.email FROM tenants t JOIN users u ON u.id = t.user_id WHERE t.id = $1")
