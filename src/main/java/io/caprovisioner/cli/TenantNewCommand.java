@@ -77,6 +77,9 @@ final class TenantNewCommand implements Callable<Integer> {
       return 1;
     }
     YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
+    if (TenantCommand.refuseUnsafeCheckout(CheckoutLayout.scan(paths, renderer.manifestFileName()), err)) {
+      return 1;
+    }
     RenderedTenant rendered = renderer.render(desired);
     Path folder;
     try {

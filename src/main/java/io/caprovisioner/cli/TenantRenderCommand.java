@@ -39,6 +39,9 @@ final class TenantRenderCommand implements Callable<Integer> {
     YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
     CheckoutPaths paths = new CheckoutPaths(repo);
     CheckoutLayout.Scan scan = CheckoutLayout.scan(paths, renderer.manifestFileName());
+    if (TenantCommand.refuseUnsafeCheckout(scan, err)) {
+      return 1;
+    }
     CheckoutWriter writer = new CheckoutWriter(paths);
     int failed = 0;
     int written = 0;

@@ -3,6 +3,7 @@ package io.caprovisioner.gitimport;
 import io.caprovisioner.api.ApiError;
 import io.caprovisioner.api.ErrorResponses;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -75,13 +76,26 @@ public final class GitImportRoutes {
         .put("pending", ImportStateStore.json(p))));
   }
 
-  /** Imports once more first, so that folders restored meanwhile are no longer pending. */
+  /**
+   * Imports once more first, so that folders restored meanwhile are no longer pending, then deletes;
+   * both under the import's advisory lock ({@link GitImporter#confirmPendingDeletions}). While
+   * another import holds it: 409 and nothing deleted, the client retries.
+   */
   private void confirm(RoutingContext ctx) {
-    reply(ctx, 200, importer.run()
-        .recover(e -> Future.failedFuture(new ApiError(503, "unavailable", "cannot re-check the gitops repository "
-            + "before deleting: " + e.getMessage())))
-        .compose(v -> importer.confirmPendingDeletions("admin-api"))
-        .map(deleted -> new JsonObject().put("deleted", new io.vertx.core.json.JsonArray(deleted))));
+    importer.confirmPendingDeletions("admin-api")
+        .map(deleted -> new JsonObject().put("deleted", new JsonArray(deleted)))
+        .onSuccess(json -> respond(ctx, 200, json))
+        .onFailure(e -> {
+          if (e instanceof GitImporter.ImportBusy) {
+            ctx.response().putHeader("Retry-After", "5");
+            ctx.fail(new ApiError(409, "conflict", e.getMessage()));
+          } else if (e instanceof GitImporter.RecheckFailed) {
+            ctx.fail(new ApiError(503, "unavailable", "cannot re-check the gitops repository before deleting, "
+                + "nothing was deleted: " + e.getMessage()));
+          } else {
+            ctx.fail(e);
+          }
+        });
   }
 
   private static void reply(RoutingContext ctx, int status, Future<JsonObject> body) {

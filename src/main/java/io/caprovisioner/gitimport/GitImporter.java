@@ -16,6 +16,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +42,9 @@ public final class GitImporter {
   private static final Logger LOG = LoggerFactory.getLogger(GitImporter.class);
   /** pg_advisory_lock key: "git import" for every replica on this database. */
   static final long LOCK_KEY = 0x6361_6769_7469_6dL;
+  /** How long a confirmation of held deletions waits for an import under way to finish. */
+  static final Duration CONFIRM_LOCK_WAIT = Duration.ofSeconds(5);
+  private static final long LOCK_RETRY_MILLIS = 200;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -253,9 +257,62 @@ public final class GitImporter {
         });
   }
 
-  /** Confirms the held deletions: each tenant is deleted as if its removal had just been imported. */
+  /**
+   * The advisory lock was held by another import (this process's poll or another replica) for
+   * longer than the confirmation waits for it; nothing was imported or deleted.
+   */
+  public static final class ImportBusy extends RuntimeException {
+    ImportBusy(String message) {
+      super(message);
+    }
+  }
+
+  /** The re-import before a confirmation failed; nothing was deleted. */
+  public static final class RecheckFailed extends RuntimeException {
+    RecheckFailed(Throwable cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /**
+   * Confirms the held deletions: imports once more first, so that folders restored in Git meanwhile
+   * are no longer pending, then deletes each remaining tenant as if its removal had just been
+   * imported. Both happen on one connection holding the import's advisory lock, so no other import
+   * runs in between; when the lock cannot be had within {@link #CONFIRM_LOCK_WAIT} the future fails
+   * with {@link ImportBusy}, and when the re-import fails with {@link RecheckFailed}: either way
+   * nothing is deleted.
+   */
   public Future<List<String>> confirmPendingDeletions(String requestedBy) {
-    return pool.withConnection(conn -> state.pending(conn).compose(pending -> {
+    return pool.withConnection(conn -> tryLock(conn, System.nanoTime() + CONFIRM_LOCK_WAIT.toNanos())
+        .compose(locked -> {
+          if (!locked) {
+            return Future.failedFuture(new ImportBusy("another git import is running (scheduled poll or another "
+                + "replica); nothing was deleted: retry in a few seconds"));
+          }
+          return locked(conn)
+              .recover(e -> Future.failedFuture(new RecheckFailed(e)))
+              .compose(outcome -> confirmLocked(conn, requestedBy))
+              .eventually(() -> conn.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(LOCK_KEY)));
+        }));
+  }
+
+  /** pg_try_advisory_lock on {@code conn}, again every {@value #LOCK_RETRY_MILLIS} ms until {@code deadline}. */
+  private Future<Boolean> tryLock(SqlConnection conn, long deadline) {
+    return conn.preparedQuery("SELECT pg_try_advisory_lock($1) AS locked").execute(Tuple.of(LOCK_KEY))
+        .compose(rows -> {
+          if (rows.iterator().next().getBoolean("locked")) {
+            return Future.succeededFuture(true);
+          }
+          if (System.nanoTime() + LOCK_RETRY_MILLIS * 1_000_000 > deadline) {
+            return Future.succeededFuture(false);
+          }
+          return vertx.timer(LOCK_RETRY_MILLIS).compose(x -> tryLock(conn, deadline));
+        });
+  }
+
+  /** The held deletions, deleted; only with the advisory lock held on {@code conn}. */
+  private Future<List<String>> confirmLocked(SqlConnection conn, String requestedBy) {
+    return state.pending(conn).compose(pending -> {
       List<String> deleted = new ArrayList<>();
       Future<Void> chain = Future.succeededFuture();
       for (ImportStateStore.PendingDeletion p : pending) {
@@ -268,7 +325,7 @@ public final class GitImporter {
             .map(done -> deleted.add(p.namespace())).mapEmpty();
       }
       return chain.map(deleted);
-    }));
+    });
   }
 
   private static Set<String> intersect(Set<String> a, Set<String> b) {

@@ -115,6 +115,66 @@ class TenantCommandsTest {
     assertThat(Cli.run(env(Map.of()), "tenant", "render", repo.toString()).out()).contains("0 file(s) rendered");
   }
 
+  /** The reviewer's repro: a link planted where render used to put its temporary file. */
+  @Test
+  void tenantRenderRefusesACheckoutWithLinksAndNeverWritesThroughThem() throws Exception {
+    Path repo = GitopsCheckouts.skeleton(tmp.resolve("repo"));
+    assertThat(Cli.run(env(Map.of()), "tenant", "new", "--name", "city-museum", "--plan", "pro", "--admin-email",
+        "a@b.org", "--repo", repo.toString()).exit()).isZero();
+    String dir = "tenants/" + TenantNames.shardOf("tenant-city-museum") + "/tenant-city-museum";
+    Path folder = repo.resolve(dir);
+    Path victim = Files.writeString(tmp.resolve("victim.txt"), "precious\n");
+    Files.createSymbolicLink(folder.resolve(".application.yaml.tmp"), victim);
+    Path tenantYaml = folder.resolve("tenant.yaml");
+    Files.writeString(tenantYaml, Files.readString(tenantYaml).replace("state: active", "state: suspended"));
+    String before = Files.readString(folder.resolve("application.yaml"));
+
+    Cli.Result r = Cli.run(env(Map.of()), "tenant", "render", repo.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains(dir + "/.application.yaml.tmp: is a symbolic link");
+    assertThat(r.out()).doesNotContain("rendered tenants/");
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
+    assertThat(Files.isSymbolicLink(folder.resolve("application.yaml"))).isFalse();
+    assertThat(Files.readString(folder.resolve("application.yaml"))).isEqualTo(before);
+    // the same rules as validate
+    assertThat(Cli.run(env(Map.of()), "validate", repo.toString()).out())
+        .contains(dir + "/.application.yaml.tmp: is a symbolic link");
+
+    // without the link, render works and leaves nothing behind
+    Files.delete(folder.resolve(".application.yaml.tmp"));
+    Cli.Result again = Cli.run(env(Map.of()), "tenant", "render", repo.toString());
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(Files.readString(folder.resolve("application.yaml"))).isNotEqualTo(before);
+    try (Stream<Path> files = Files.list(folder)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("tenant.yaml",
+          "application.yaml");
+    }
+  }
+
+  @Test
+  void tenantNewRefusesACheckoutWithLinksOrStrayFiles() throws Exception {
+    Path repo = GitopsCheckouts.skeleton(tmp.resolve("repo"));
+    assertThat(Cli.run(env(Map.of()), "tenant", "new", "--name", "archive", "--plan", "pro", "--admin-email",
+        "a@example.org", "--repo", repo.toString()).exit()).isZero();
+    String archive = "tenants/" + TenantNames.shardOf("tenant-archive") + "/tenant-archive";
+    Path victim = Files.writeString(tmp.resolve("victim.txt"), "precious\n");
+    Files.createSymbolicLink(repo.resolve(archive).resolve("notes.yaml"), victim);
+    Files.writeString(repo.resolve(archive).resolve("stray.txt"), "x");
+
+    Cli.Result r = Cli.run(env(Map.of()), "tenant", "new", "--name", "city-museum", "--plan", "pro",
+        "--admin-email", "a@b.org", "--repo", repo.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().lines().filter(l -> l.startsWith(archive + "/")).toList()).containsExactlyInAnyOrder(
+        archive + "/notes.yaml: is a symbolic link; links are refused (they can point outside the repository)",
+        archive + "/stray.txt: unexpected file: a tenant folder holds only tenant.yaml and application.yaml "
+            + "(tenants/<shard>/tenant-<id>/)");
+    assertThat(repo.resolve("tenants/" + TenantNames.shardOf("tenant-city-museum") + "/tenant-city-museum"))
+        .doesNotExist();
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
+  }
+
   @Test
   void fluxRepositoriesGetAHelmRelease() throws Exception {
     Path repo = GitopsCheckouts.skeleton(tmp.resolve("repo"));

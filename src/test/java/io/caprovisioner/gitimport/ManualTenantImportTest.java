@@ -203,4 +203,61 @@ class ManualTenantImportTest {
     assertThat(f.tenant("museum-e").get().getString("status")).isEqualTo("pending");
     assertThat(f.http.get("/admin/gitops/pending-deletions").object().getJsonArray("pending")).isEmpty();
   }
+
+  /**
+   * The lock is held (by a scheduled poll or another replica) while a folder is restored in Git: the
+   * confirmation must neither skip its re-check nor delete without the lock; it waits, then answers
+   * 409 and deletes nothing. Once the lock is free, the restored tenant is no longer deleted.
+   */
+  @Test
+  void aConfirmationWhileAnotherImportHoldsTheLockDeletesNothing() throws Exception {
+    f = new ImportFixture(tmp).start(Map.of());
+    for (String name : new String[] {"museum-a", "museum-b", "museum-c", "museum-d", "museum-e"}) {
+      f.tenantNew(name, "starter", "staff@example.org");
+    }
+    f.commitAndPush("Add five museums");
+    for (String name : new String[] {"museum-a", "museum-b", "museum-c", "museum-d", "museum-e"}) {
+      f.awaitTenant(name);
+    }
+    for (String name : new String[] {"museum-a", "museum-b", "museum-c", "museum-d"}) {
+      git(f.clone, "rm", "-q", "-r", f.folder(name));
+    }
+    f.commitAndPush("Remove four museums");
+    f.awaitImportOf(f.remoteTip().orElseThrow());
+    assertThat(f.http.get("/admin/gitops/pending-deletions").object().getJsonArray("pending")).hasSize(4);
+
+    try (java.sql.Connection other = io.caprovisioner.testing.TestPostgres.server()
+        .getDatabase("postgres", f.db.database()).getConnection();
+        java.sql.Statement sql = other.createStatement()) {
+      // another import holds the lock (its own session) ...
+      sql.execute("SELECT pg_advisory_lock(" + GitImporter.LOCK_KEY + ")");
+      // ... while staff restore museum-a: no import can see it yet
+      git(f.clone, "checkout", "-q", "HEAD~1", "--", f.folder("museum-a"));
+      f.commitAndPush("Keep museum-a after all");
+
+      long start = System.nanoTime();
+      var busy = f.http.post("/admin/gitops/pending-deletions/confirm", null);
+
+      assertThat(busy.status()).as(busy.body()).isEqualTo(409);
+      assertThat(busy.object().getString("error")).isEqualTo("conflict");
+      assertThat(busy.object().getString("detail")).contains("retry").contains("nothing was deleted");
+      assertThat(busy.headers().firstValue("Retry-After")).isPresent();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+      for (String name : new String[] {"museum-a", "museum-b", "museum-c", "museum-d"}) {
+        assertThat(f.tenant(name).get().getString("status")).as(name).isEqualTo("pending");
+      }
+      assertThat(f.http.get("/admin/gitops/pending-deletions").object().getJsonArray("pending")).hasSize(4);
+      sql.execute("SELECT pg_advisory_unlock(" + GitImporter.LOCK_KEY + ")");
+    }
+
+    JsonObject confirmed = f.http.post("/admin/gitops/pending-deletions/confirm", null).object();
+
+    assertThat(confirmed.getJsonArray("deleted")).containsExactlyInAnyOrder("tenant-museum-b", "tenant-museum-c",
+        "tenant-museum-d");
+    assertThat(f.tenant("museum-a").get().getString("status")).isEqualTo("pending");
+    for (String name : new String[] {"museum-b", "museum-c", "museum-d"}) {
+      assertThat(f.tenant(name).get().getString("status")).as(name).isEqualTo("deleting");
+    }
+    assertThat(f.http.get("/admin/gitops/pending-deletions").object().getJsonArray("pending")).isEmpty();
+  }
 }

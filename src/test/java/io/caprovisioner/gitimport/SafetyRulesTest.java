@@ -49,6 +49,33 @@ class SafetyRulesTest {
   }
 
   @Test
+  void theCheckoutWriterNeverWritesThroughALinkPlantedForItsTemporaryFile() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("repo"));
+    String dir = "tenants/" + TenantNames.shardOf("tenant-x") + "/tenant-x";
+    Path folder = Files.createDirectories(repo.resolve(dir));
+    Files.writeString(folder.resolve("application.yaml"), "old\n");
+    Path victim = Files.writeString(tmp.resolve("victim.txt"), "precious\n");
+    // the name the writer used to use, and a few plausible others
+    for (String planted : new String[] {".application.yaml.tmp", ".application.yaml", "application.yaml.tmp"}) {
+      Files.createSymbolicLink(folder.resolve(planted), victim);
+    }
+
+    java.util.List<String> written = new CheckoutWriter(new CheckoutPaths(repo)).write(new io.caprovisioner.render
+        .RenderedTenant(dir, new java.util.TreeMap<>(Map.of("application.yaml", "new\n")), "h"),
+        java.util.Set.of("application.yaml"));
+
+    assertThat(written).containsExactly(dir + "/application.yaml");
+    assertThat(Files.readString(victim)).isEqualTo("precious\n");
+    assertThat(Files.isRegularFile(folder.resolve("application.yaml"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        .isTrue();
+    assertThat(Files.readString(folder.resolve("application.yaml"))).isEqualTo("new\n");
+    try (var files = Files.list(folder)) { // no temporary file left behind
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("application.yaml",
+          ".application.yaml.tmp", ".application.yaml", "application.yaml.tmp");
+    }
+  }
+
+  @Test
   void theOfflineModeNeedsNoSecretsAndWritesNothing() {
     Path home = tmp.resolve("home");
     Config config = ConfigLoader.loadForOfflineTools(Map.of("PROVISIONER_HOME", home.toString(),
