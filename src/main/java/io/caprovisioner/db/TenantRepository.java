@@ -68,13 +68,11 @@ public final class TenantRepository {
   }
 
   public Future<Void> setDeletionDue(SqlClient sql, long id, OffsetDateTime due) {
-    return sql.preparedQuery("UPDATE tenants SET deletion_due_at = $2, updated_at = now() WHERE id = $1")
-        .execute(Tuple.of(id, due)).mapEmpty();
+    return setColumn(sql, id, "deletion_due_at", due);
   }
 
   public Future<Void> setPlan(SqlClient sql, long id, String plan) {
-    return sql.preparedQuery("UPDATE tenants SET plan = $2, updated_at = now() WHERE id = $1")
-        .execute(Tuple.of(id, plan)).mapEmpty();
+    return setColumn(sql, id, "plan", plan);
   }
 
   /**
@@ -132,19 +130,22 @@ public final class TenantRepository {
 
   /** Records whether the tenant's contact lives in its tenant.yaml ({@code spec.adminEmail}). */
   public Future<Void> setAdminEmailInGit(SqlClient sql, long id, boolean inGit) {
-    return sql.preparedQuery("UPDATE tenants SET admin_email_in_git = $2, updated_at = now() WHERE id = $1")
-        .execute(Tuple.of(id, inGit)).mapEmpty();
+    return setColumn(sql, id, "admin_email_in_git", inGit);
   }
 
   /** @param chartVersion null: the configured default */
   public Future<Void> setChartVersion(SqlClient sql, long id, String chartVersion) {
-    return sql.preparedQuery("UPDATE tenants SET chart_version = $2, updated_at = now() WHERE id = $1")
-        .execute(Tuple.of(id, chartVersion)).mapEmpty();
+    return setColumn(sql, id, "chart_version", chartVersion);
   }
 
   public Future<Void> setUser(SqlClient sql, long id, long userId) {
-    return sql.preparedQuery("UPDATE tenants SET user_id = $2, updated_at = now() WHERE id = $1")
-        .execute(Tuple.of(id, userId)).mapEmpty();
+    return setColumn(sql, id, "user_id", userId);
+  }
+
+  /** One column of one tenant; {@code column} is always a constant of this class, never input. */
+  private static Future<Void> setColumn(SqlClient sql, long id, String column, Object value) {
+    return sql.preparedQuery("UPDATE tenants SET " + column + " = $2, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, value)).mapEmpty();
   }
 
   private static StoredTenant stored(Row r) {
