@@ -29,6 +29,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       EmbeddedPostgres pg = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
+          // the service stops it last, after in-flight jobs recorded their results (its own
+          // hook would stop it at once on SIGTERM, in parallel with that drain)
+          .setRegisterShutdownHook(false)
           .setServerConfig("listen_addresses", "127.0.0.1")
           // an acknowledged webhook must survive a crash of the service
           .setServerConfig("synchronous_commit", "on")
