@@ -1,27 +1,30 @@
 package io.caprovisioner.api;
 
 import io.caprovisioner.db.ProvisioningLog;
+import io.caprovisioner.db.TenantIntents;
 import io.caprovisioner.db.TenantRepository;
-import io.caprovisioner.jobs.JobRunner;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.lifecycle.TenantProgress;
+import io.caprovisioner.web.Json;
+import io.caprovisioner.web.RequestParams;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 
-/** {@code /admin/tenants/{id}/...}: status with its log and jobs (and their steps), suspend, resume, retry. */
+/** {@code /admin/tenants/{id}/...}: status with its log, steps and reconciles; suspend, resume, retry. */
 public final class AdminRoutes {
   private final Pool pool;
   private final TenantLifecycle lifecycle;
-  private final JobRunner runner;
   private final TenantRepository tenants = new TenantRepository();
   private final ProvisioningLog log = new ProvisioningLog();
+  private final TenantProgress progress = new TenantProgress();
+  private final TenantIntents intents = new TenantIntents();
 
-  public AdminRoutes(Pool pool, TenantLifecycle lifecycle, JobRunner runner) {
+  public AdminRoutes(Pool pool, TenantLifecycle lifecycle) {
     this.pool = pool;
     this.lifecycle = lifecycle;
-    this.runner = runner;
   }
 
   public void mount(Router router) {
@@ -34,9 +37,12 @@ public final class AdminRoutes {
   private void status(RoutingContext ctx) {
     long id = RequestParams.pathId(ctx);
     Json.respond(ctx, 200, TenantRoutes.found(tenants.byId(pool, id), "no tenant with id " + id)
-        .compose(t -> Future.all(log.list(pool, id), runner.status(id)).map(all -> TenantJson.of(t)
-            .put("provisioning_logs", all.resultAt(0))
-            .put("jobs", all.resultAt(1)))));
+        .compose(t -> Future.all(log.list(pool, id), progress.of(pool, id), intents.list(pool, id))
+            .map(all -> TenantJson.of(t)
+                .put("generation", t.generation())
+                .put("provisioning_logs", all.resultAt(0))
+                .put("intents", all.resultAt(2))
+                .mergeIn(all.resultAt(1)))));
   }
 
   private void suspend(RoutingContext ctx) {
@@ -44,10 +50,10 @@ public final class AdminRoutes {
     Json.respond(ctx, 200, lifecycle.suspend(id, "admin-api", Optional.empty()).map(TenantJson::of));
   }
 
-  /** A failed tenant's pipeline again, from the step that failed. */
+  /** A failed tenant's reconcile again, from the step that failed. */
   private void retry(RoutingContext ctx) {
     long id = RequestParams.pathId(ctx);
-    Json.respond(ctx, 202, runner.retry(id));
+    Json.respond(ctx, 202, lifecycle.retry(id, "admin-api"));
   }
 
   private void resume(RoutingContext ctx) {

@@ -1,7 +1,10 @@
 package io.caprovisioner.api;
 
+import io.caprovisioner.web.ApiError;
+import io.caprovisioner.web.Json;
+import io.caprovisioner.web.RequestParams;
+
 import io.caprovisioner.db.TenantRepository;
-import io.caprovisioner.gitops.GitopsUnavailableException;
 import io.caprovisioner.gitops.TenantCommit;
 import io.caprovisioner.gitops.TenantHistory;
 import io.vertx.core.Future;
@@ -35,9 +38,7 @@ public final class HistoryRoutes {
           JsonArray out = new JsonArray();
           commits.forEach(c -> out.add(json(c)));
           return out;
-        })
-        .recover(e -> Future.failedFuture(e instanceof GitopsUnavailableException
-            ? new ApiError(503, "gitops_unavailable", e.getMessage()) : e));
+        });
     Json.respond(ctx, 200, result);
   }
 

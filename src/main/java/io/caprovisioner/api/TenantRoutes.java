@@ -1,5 +1,9 @@
 package io.caprovisioner.api;
 
+import io.caprovisioner.web.ApiError;
+import io.caprovisioner.web.Json;
+import io.caprovisioner.web.RequestParams;
+
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.lifecycle.ProvisionRequest;
 import io.caprovisioner.lifecycle.TenantLifecycle;

@@ -1,7 +1,6 @@
 package io.caprovisioner.app;
 
 import io.caprovisioner.api.AdminRoutes;
-import io.caprovisioner.api.ApiServer;
 import io.caprovisioner.api.HealthRoutes;
 import io.caprovisioner.api.HistoryRoutes;
 import io.caprovisioner.api.TenantRoutes;
@@ -10,12 +9,19 @@ import io.caprovisioner.db.Database;
 import io.caprovisioner.gitimport.GitImport;
 import io.caprovisioner.gitops.JGitGitopsWriter;
 import io.caprovisioner.jobs.JobRunner;
+import io.caprovisioner.jobs.RunnerOptions;
+import io.caprovisioner.k8s.KubernetesClients;
+import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.lifecycle.TenantLifecycle;
-import io.caprovisioner.jobs.Outcome;
+import io.caprovisioner.mysql.SharedMysql;
+import io.caprovisioner.pipeline.PipelineOptions;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.stripe.StripeEventApplier;
 import io.caprovisioner.stripe.StripeRoutes;
+import io.caprovisioner.web.ApiServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: database, HTTP API and background work, wired from one {@link Config}.
- * {@link #stop()} drains in order: stop accepting and finish requests, stop background work, close
- * the pool, Vert.x and the embedded database.
+ * The running service, and the one composition root: builds every client (database pool, JGit,
+ * fabric8, the shared MySQL), every step, handler and route from one {@link Config}, and wires
+ * them; nothing else constructs infrastructure. Immutable once built. {@link #stop()} drains in
+ * order: stop accepting and finish requests, stop background work, close the clients, the pool,
+ * Vert.x and the embedded database.
  */
 public final class ProvisionerService {
   private static final Logger LOG = LoggerFactory.getLogger(ProvisionerService.class);
@@ -39,67 +47,95 @@ public final class ProvisionerService {
   private final ApiServer api;
   private final JGitGitopsWriter gitops;
   private final JobRunner runner;
-  private final AtomicBoolean draining = new AtomicBoolean();
-  private GitImport gitImport;
-  private int port;
-  private StripeEventApplier stripeEvents;
+  private final GitImport gitImport;
+  private final StripeEventApplier stripeEvents;
+  private final SharedMysql mysql;
+  private final KubernetesClient kubernetes;
+  private final WorkerExecutor k8sWorkers;
+  private final AtomicBoolean draining;
+  private final int port;
 
-  private ProvisionerService(Config config, Database database, Vertx vertx, Pool pool, ApiServer api,
-      JGitGitopsWriter gitops, JobRunner runner) {
-    this.config = config;
-    this.database = database;
-    this.vertx = vertx;
-    this.pool = pool;
-    this.api = api;
-    this.gitops = gitops;
-    this.runner = runner;
+  private ProvisionerService(Parts p, int port) {
+    this.config = p.config;
+    this.database = p.database;
+    this.vertx = p.vertx;
+    this.pool = p.pool;
+    this.api = p.api;
+    this.gitops = p.gitops;
+    this.runner = p.runner;
+    this.gitImport = p.gitImport;
+    this.stripeEvents = p.stripeEvents;
+    this.mysql = p.mysql;
+    this.kubernetes = p.kubernetes;
+    this.k8sWorkers = p.k8sWorkers;
+    this.draining = p.draining;
+    this.port = port;
+  }
+
+  /** What is built before the service listens; closed in reverse if the start fails. */
+  private static final class Parts {
+    Config config;
+    Database database;
+    Vertx vertx;
+    Pool pool;
+    ApiServer api;
+    JGitGitopsWriter gitops;
+    JobRunner runner;
+    GitImport gitImport;
+    StripeEventApplier stripeEvents;
+    SharedMysql mysql;
+    KubernetesClient kubernetes;
+    WorkerExecutor k8sWorkers;
+    final AtomicBoolean draining = new AtomicBoolean();
   }
 
   /** Blocking: opens (and migrates) the database, then listens. */
   public static ProvisionerService start(Config config) {
-    Database database = Database.open(config);
-    Vertx vertx = Vertx.vertx();
-    Pool pool;
+    Parts p = new Parts();
+    p.config = config;
+    p.database = Database.open(config);
+    p.vertx = Vertx.vertx();
     try {
-      pool = database.pool(vertx, 16);
+      p.pool = p.database.pool(p.vertx, 16);
     } catch (RuntimeException e) {
-      vertx.close();
-      database.close();
+      p.vertx.close();
+      p.database.close();
       throw e;
     }
-    TenantLifecycle lifecycle = new TenantLifecycle(pool, config);
+    TenantLifecycle lifecycle = new TenantLifecycle(p.pool, config.tenants(), config.plans());
     // templates are checked now: a broken operator template stops the start, not a later job
     YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
-    JGitGitopsWriter gitops = new JGitGitopsWriter(vertx, config, renderer);
-    JobRunner runner = new JobRunner(vertx, pool, config, gitops, renderer);
-    ApiServer api = new ApiServer(vertx, config.secrets().adminApiToken());
-    ProvisionerService service = new ProvisionerService(config, database, vertx, pool, api, gitops, runner);
+    p.gitops = new JGitGitopsWriter(p.vertx, config, renderer);
+    p.mysql = new SharedMysql(p.vertx, config.mysql());
+    p.kubernetes = KubernetesClients.create(config.kubernetes());
+    p.k8sWorkers = p.vertx.createSharedWorkerExecutor("ca-provisioner-k8s", Math.max(2, config.jobs().workers()));
+    p.runner = new JobRunner(p.vertx, p.pool, RunnerOptions.defaults(config.jobs().workers()));
+    p.stripeEvents = new StripeEventApplier(p.vertx, p.pool, config, lifecycle);
+    p.runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(p.pool, config, p.gitops,
+            renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults()))
+        .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents));
+    p.api = new ApiServer(p.vertx, config.secrets().adminApiToken());
+    p.gitImport = new GitImport(p.vertx, p.pool, config, p.gitops::snapshot, lifecycle);
     BodyHandler body = ApiServer.apiBody();
-    service.gitImport = new GitImport(vertx, pool, config, gitops::snapshot, lifecycle);
-    service.stripeEvents = new StripeEventApplier(vertx, pool, config, lifecycle);
-    // a failed Future (database or Stripe API down) is retried; events that can never apply are
-    // marked failed by the applier itself and wait for an operator's replay
-    runner.register(StripeEventApplier.JOB_KIND, ctx -> service.stripeEvents
-        .apply(ctx.job().payload().getString("event_id"))
-        .map(v -> Outcome.done("stripe event " + ctx.job().payload().getString("event_id") + " applied")));
-    api.routes(new HealthRoutes(pool, service.draining::get)::mount)
-        .routes(r -> new TenantRoutes(pool, lifecycle).mount(r, body))
-        .routes(new AdminRoutes(pool, lifecycle, runner)::mount)
-        .routes(new HistoryRoutes(pool, gitops)::mount)
-        .routes(new StripeRoutes(pool, config, service.stripeEvents)::mount)
-        .routes(service.gitImport::mount);
+    p.api.routes(new HealthRoutes(p.pool, p.draining::get)::mount)
+        .routes(r -> new TenantRoutes(p.pool, lifecycle).mount(r, body))
+        .routes(new AdminRoutes(p.pool, lifecycle)::mount)
+        .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
+        .routes(new StripeRoutes(p.pool, config, p.stripeEvents)::mount)
+        .routes(p.gitImport::mount);
+    int port;
     try {
       if (config.jobs().workers() > 0) {
-        await(runner.start(), 30);
+        await(p.runner.start(), 30);
       }
-      service.port = api.listen(config.http().port()).toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
+      port = p.api.listen(config.http().port()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      service.stop();
+      new ProvisionerService(p, -1).stop();
       throw new IllegalStateException("cannot listen on port " + config.http().port() + ": " + rootMessage(e), e);
     }
+    ProvisionerService service = new ProvisionerService(p, port);
     service.gitImport.start();
-    LOG.info("ca-provisioner listening on port {} ({} mode)", service.port, config.devMode() ? "dev" : "production");
+    LOG.info("ca-provisioner listening on port {} ({} mode)", port, config.devMode() ? "dev" : "production");
     return service;
   }
 
@@ -126,6 +162,9 @@ public final class ProvisionerService {
     await(gitImport.stop(), 30);
     // in-flight jobs finish or give their lease back for another replica
     await(runner.stop(), 30);
+    await(mysql.closeFuture().orElse(io.vertx.core.Future.succeededFuture()), 10);
+    await(k8sWorkers.close(), 10);
+    kubernetes.close();
     gitops.close();
     await(pool.close(), 10);
     await(vertx.close(), 10);

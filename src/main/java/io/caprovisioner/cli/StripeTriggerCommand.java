@@ -1,5 +1,6 @@
 package io.caprovisioner.cli;
 
+
 import io.caprovisioner.config.Config;
 import io.caprovisioner.stripe.StripeEventFactory;
 import io.caprovisioner.stripe.StripeEventTypes;

@@ -1,7 +1,7 @@
 package io.caprovisioner.cli;
 
-import io.caprovisioner.gitimport.CheckoutLayout;
-import io.caprovisioner.gitimport.Problem;
+import io.caprovisioner.repotools.CheckoutLayout;
+import io.caprovisioner.repotools.Problem;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;

@@ -1,12 +1,12 @@
 package io.caprovisioner.cli;
 
 import io.caprovisioner.config.Config;
-import io.caprovisioner.gitimport.CheckoutLayout;
-import io.caprovisioner.gitimport.CheckoutPaths;
-import io.caprovisioner.gitimport.CheckoutWriter;
-import io.caprovisioner.gitimport.OfflineToolConfig;
+import io.caprovisioner.repotools.CheckoutLayout;
+import io.caprovisioner.repotools.CheckoutPaths;
+import io.caprovisioner.repotools.CheckoutWriter;
+import io.caprovisioner.repotools.OfflineToolConfig;
 import io.caprovisioner.render.RenderedTenant;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.TenantYaml;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.tenant.TenantNames;

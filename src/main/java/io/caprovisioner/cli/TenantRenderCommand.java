@@ -1,11 +1,11 @@
 package io.caprovisioner.cli;
 
 import io.caprovisioner.config.Config;
-import io.caprovisioner.gitimport.CheckoutLayout;
-import io.caprovisioner.gitimport.CheckoutPaths;
-import io.caprovisioner.gitimport.CheckoutWriter;
-import io.caprovisioner.gitimport.OfflineToolConfig;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.repotools.CheckoutLayout;
+import io.caprovisioner.repotools.CheckoutPaths;
+import io.caprovisioner.repotools.CheckoutWriter;
+import io.caprovisioner.repotools.OfflineToolConfig;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.TenantYaml;
 import io.caprovisioner.render.YamlTenantRenderer;
 import java.io.IOException;
@@ -52,7 +52,7 @@ final class TenantRenderCommand implements Callable<Integer> {
       }
       try {
         TenantDesired desired = TenantYaml.parse(paths.read(file, 256 * 1024), config.plans(), config);
-        if (!folder.path().equals("tenants/" + desired.names().shard() + "/" + desired.names().namespace())) {
+        if (!folder.path().equals(desired.names().folder())) {
           err.println(file + ": metadata.name: " + desired.names().namespace() + " belongs in tenants/"
               + desired.names().shard() + "/" + desired.names().namespace() + "/; not rendered");
           failed++;

@@ -1,9 +1,9 @@
 package io.caprovisioner.cli;
 
-import io.caprovisioner.gitimport.BaseRevision;
-import io.caprovisioner.gitimport.OfflineToolConfig;
-import io.caprovisioner.gitimport.Problem;
-import io.caprovisioner.gitimport.RepositoryValidator;
+import io.caprovisioner.repotools.BaseRevision;
+import io.caprovisioner.repotools.OfflineToolConfig;
+import io.caprovisioner.repotools.Problem;
+import io.caprovisioner.repotools.RepositoryValidator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,11 +1,12 @@
 package io.caprovisioner.db;
 
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
+import io.caprovisioner.tenant.Intent;
+import io.caprovisioner.tenant.IntentKind;
 import io.caprovisioner.tenant.PlanCatalog;
 import io.caprovisioner.tenant.Tenant;
 import io.caprovisioner.tenant.TenantNames;
 import io.caprovisioner.tenant.TenantSource;
-import io.caprovisioner.tenant.TenantState;
 import io.caprovisioner.tenant.TenantStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -102,6 +103,12 @@ public final class TenantRepository {
             : Optional.of(desiredOf(stored(rows.iterator().next()), plans)));
   }
 
+  /** One stored tenant with what its tenant.yaml needs beyond {@link Tenant}. */
+  public Future<Optional<StoredTenant>> stored(SqlClient sql, long id) {
+    return sql.preparedQuery(SELECT_STORED + "WHERE t.id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(stored(rows.iterator().next())));
+  }
+
   /** The stored tenants with these namespaces, by namespace (absent ones are left out). */
   public Future<Map<String, StoredTenant>> storedByNamespaces(SqlClient sql, Collection<String> namespaces) {
     return sql.preparedQuery(SELECT_STORED + "WHERE t.namespace = ANY($1) ORDER BY t.id")
@@ -113,19 +120,59 @@ public final class TenantRepository {
         });
   }
 
-  /**
-   * Pure: the desired state a stored tenant renders from. Status decides the state: suspended and
-   * deleting are {@code suspended}, everything else {@code active}.
-   */
+  /** The desired state a stored tenant renders from ({@link TenantDesired#of}). */
   public static TenantDesired desiredOf(StoredTenant stored, PlanCatalog plans) {
-    Tenant t = stored.tenant();
-    var plan = plans.byName(t.plan()).orElseThrow(() -> new IllegalStateException("tenant "
-        + t.names().namespace() + " is on plan '" + t.plan() + "', which is not in the plan catalogue (PLANS_FILE)"));
-    TenantState state = t.status() == TenantStatus.SUSPENDED || t.status() == TenantStatus.DELETING
-        ? TenantState.SUSPENDED : TenantState.ACTIVE;
-    Optional<String> adminEmail = stored.adminEmailInGit() && t.source() == TenantSource.MANUAL
-        ? stored.userEmail() : Optional.empty();
-    return new TenantDesired(t.names(), plan, state, t.source(), t.chartVersion(), t.stripeCustomerId(), adminEmail);
+    return TenantDesired.of(stored.tenant(), plans, stored.adminEmailInGit() ? stored.userEmail() : Optional.empty());
+  }
+
+  /**
+   * Records an intent: the newest wish and a new generation, in the caller's transaction (the one
+   * that also changed the desired state). Returns the new generation.
+   */
+  public Future<Long> recordIntent(SqlClient sql, long id, Intent intent) {
+    return sql.preparedQuery("UPDATE tenants SET generation = generation + 1, intent = $2, intent_by = $3, "
+            + "intent_stripe_event = $4, updated_at = now() WHERE id = $1 RETURNING generation")
+        .execute(Tuple.of(id, intent.kind().wire(), intent.requestedBy(), intent.stripeEventId().orElse(null)))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Where the tenant is, in words for operators ({@code status_detail}). */
+  public Future<Void> setDetail(SqlClient sql, long id, String detail) {
+    return setColumn(sql, id, "status_detail", detail);
+  }
+
+  /** The sealed secrets kept in the tenant row. */
+  public enum SealedColumn {
+    DB_PASSWORD("db_password_enc"), ADMIN_PASSWORD("admin_password_enc");
+
+    private final String column;
+
+    SealedColumn(String column) {
+      this.column = column;
+    }
+  }
+
+  /**
+   * The sealed value of {@code column}, set to {@code candidate} first when it has none: the first
+   * writer wins, so two runners can never end up with different passwords.
+   */
+  public Future<String> sealedOrSet(SqlClient sql, long id, SealedColumn column, String candidate) {
+    String c = column.column;
+    return sql.preparedQuery("UPDATE tenants SET " + c + " = coalesce(" + c + ", $2) WHERE id = $1 RETURNING " + c)
+        .execute(Tuple.of(id, candidate))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw new IllegalStateException("tenant " + id + " no longer exists");
+          }
+          return rows.iterator().next().getString(0);
+        });
+  }
+
+  /** The customer's e-mail (users.email): for the ca-admin Secret and messages, never for git. */
+  public Future<Optional<String>> contactEmail(SqlClient sql, long id) {
+    return sql.preparedQuery("SELECT u.email FROM tenants t JOIN users u ON u.id = t.user_id WHERE t.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getString(0)));
   }
 
   /** Records whether the tenant's contact lives in its tenant.yaml ({@code spec.adminEmail}). */
@@ -172,6 +219,8 @@ public final class TenantRepository {
         Optional.ofNullable(r.getString("stripe_customer_id")),
         Optional.ofNullable(r.getString("stripe_subscription_id")), r.getOffsetDateTime("created_at"),
         r.getOffsetDateTime("updated_at"), Optional.ofNullable(r.getOffsetDateTime("deployed_at")),
-        Optional.ofNullable(r.getOffsetDateTime("deletion_due_at")));
+        Optional.ofNullable(r.getOffsetDateTime("deletion_due_at")), r.getLong("generation"),
+        Optional.ofNullable(r.getString("intent")).map(kind -> new Intent(IntentKind.fromWire(kind),
+            r.getString("intent_by"), Optional.ofNullable(r.getString("intent_stripe_event")))));
   }
 }

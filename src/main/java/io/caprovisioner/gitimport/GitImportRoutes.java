@@ -1,7 +1,9 @@
 package io.caprovisioner.gitimport;
 
-import io.caprovisioner.api.ApiError;
-import io.caprovisioner.api.ErrorResponses;
+import io.caprovisioner.tenant.Refusal;
+import io.caprovisioner.web.ApiError;
+import java.time.Duration;
+import io.caprovisioner.web.ErrorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -87,10 +89,9 @@ public final class GitImportRoutes {
         .onSuccess(json -> respond(ctx, 200, json))
         .onFailure(e -> {
           if (e instanceof GitImporter.ImportBusy) {
-            ctx.response().putHeader("Retry-After", "5");
-            ctx.fail(new ApiError(409, "conflict", e.getMessage()));
+            ctx.fail(Refusal.busy(e.getMessage(), Duration.ofSeconds(5)));
           } else if (e instanceof GitImporter.RecheckFailed) {
-            ctx.fail(new ApiError(503, "unavailable", "cannot re-check the gitops repository before deleting, "
+            ctx.fail(Refusal.unavailable("cannot re-check the gitops repository before deleting, "
                 + "nothing was deleted: " + e.getMessage()));
           } else {
             ctx.fail(e);

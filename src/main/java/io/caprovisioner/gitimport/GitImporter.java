@@ -1,5 +1,7 @@
 package io.caprovisioner.gitimport;
 
+
+import io.caprovisioner.db.LogStatus;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.ProvisioningLog;
 import io.caprovisioner.db.TenantRepository;
@@ -51,7 +53,7 @@ public final class GitImporter {
   private final Config config;
   private final BranchSource branch;
   private final TenantLifecycle lifecycle;
-  private final TenantReconciler reconciler;
+  private final ImportedTenantApplier reconciler;
   private final RemovalGuard guard;
   private final ImportStateStore state = new ImportStateStore();
   private final TenantRepository tenants = new TenantRepository();
@@ -63,7 +65,7 @@ public final class GitImporter {
     this.config = config;
     this.branch = branch;
     this.lifecycle = lifecycle;
-    this.reconciler = new TenantReconciler(lifecycle, config.plans());
+    this.reconciler = new ImportedTenantApplier(lifecycle, config.plans());
     this.guard = new RemovalGuard(config.gitops().maxDeletions());
   }
 
@@ -122,7 +124,7 @@ public final class GitImporter {
       return Future.succeededFuture(List.of());
     }
     String tip = snapshot.tip().get();
-    String requestedBy = "git-import@" + TenantReconciler.shortSha(tip);
+    String requestedBy = "git-import@" + ImportedTenantApplier.shortSha(tip);
     if (snapshot.relation() == Relation.REWRITTEN) {
       LOG.warn("git import: the branch was rewritten (force-push): its history no longer contains the last "
           + "imported commit. Nothing is deleted; new manual tenants at {} are still imported", tip);
@@ -148,8 +150,7 @@ public final class GitImporter {
                       requestedBy, tip).map(actions::addAll).mapEmpty());
                 }
                 for (ImportStateStore.PendingDeletion p : pending) {
-                  if (present.contains("tenants/" + io.caprovisioner.tenant.TenantNames.shardOf(p.namespace()) + "/"
-                      + p.namespace())) {
+                  if (present.contains(io.caprovisioner.tenant.TenantNames.folderOf(p.namespace()))) {
                     chain = chain.compose(v -> state.release(conn, p.tenantId()))
                         .map(v -> actions.add(p.namespace() + ": back in Git, no longer waiting for deletion"))
                         .mapEmpty();
@@ -171,7 +172,7 @@ public final class GitImporter {
       String message = file.path() + " cannot be imported (nothing done for it): " + file.problem().orElse("");
       LOG.warn("git import: {}", message);
       return stored == null ? Future.succeededFuture(List.of(message))
-          : log.append(conn, stored.tenant().id(), TenantReconciler.LOG_STEP, "info", message)
+          : log.append(conn, stored.tenant().id(), ImportedTenantApplier.LOG_STEP, LogStatus.INFO, message)
               .map(List.of(message));
     }
     if (stored == null) {
@@ -199,9 +200,9 @@ public final class GitImporter {
         continue;
       }
       if (s.tenant().source() == TenantSource.STRIPE) {
-        String message = "its folder was removed from Git (commit " + TenantReconciler.shortSha(tip) + ") but this "
+        String message = "its folder was removed from Git (commit " + ImportedTenantApplier.shortSha(tip) + ") but this "
             + "tenant is owned by Stripe: not deleted (cancel the subscription, or use the admin API)";
-        chain = chain.compose(v -> log.append(conn, s.tenant().id(), TenantReconciler.LOG_STEP, "info", message))
+        chain = chain.compose(v -> log.append(conn, s.tenant().id(), ImportedTenantApplier.LOG_STEP, LogStatus.INFO, message))
             .map(v -> actions.add(s.tenant().names().namespace() + ": " + message)).mapEmpty();
       } else {
         toDelete.add(s);
@@ -212,10 +213,10 @@ public final class GitImporter {
       LOG.warn("git import: {}: {} deletion(s) wait for an operator (GET /admin/gitops/pending-deletions, then "
           + "POST /admin/gitops/pending-deletions/confirm)", reason, toDelete.size());
       for (StoredTenant s : toDelete) {
-        String message = "its folder was removed from Git (commit " + TenantReconciler.shortSha(tip) + "); " + reason
+        String message = "its folder was removed from Git (commit " + ImportedTenantApplier.shortSha(tip) + "); " + reason
             + ": the deletion waits for an operator's confirmation";
         chain = chain.compose(v -> state.hold(conn, s.tenant().id(), s.tenant().names().namespace(), tip))
-            .compose(v -> log.append(conn, s.tenant().id(), TenantReconciler.LOG_STEP, "waiting", message))
+            .compose(v -> log.append(conn, s.tenant().id(), ImportedTenantApplier.LOG_STEP, LogStatus.WAITING, message))
             .map(v -> actions.add(s.tenant().names().namespace() + ": " + message)).mapEmpty();
       }
       return chain.map(actions);
@@ -252,7 +253,7 @@ public final class GitImporter {
           String message = "not applied from Git: " + e.getMessage();
           LOG.warn("git import: {}: {}", namespace, message);
           return tenants.byNamespace(conn, namespace).compose(t -> t.isEmpty() ? Future.succeededFuture()
-                  : log.append(conn, t.get().id(), TenantReconciler.LOG_STEP, "failed", message))
+                  : log.append(conn, t.get().id(), ImportedTenantApplier.LOG_STEP, LogStatus.FAILED, message))
               .map(v -> List.of(namespace + ": " + message));
         });
   }

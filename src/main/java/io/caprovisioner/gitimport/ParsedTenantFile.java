@@ -2,7 +2,7 @@ package io.caprovisioner.gitimport;
 
 import io.caprovisioner.config.Config;
 import io.caprovisioner.gitops.TenantFile;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.TenantYaml;
 import io.caprovisioner.render.TenantYamlException;
 import java.util.Optional;
@@ -20,7 +20,7 @@ record ParsedTenantFile(String path, String folder, Optional<TenantDesired> desi
     String folder = file.path().substring(0, file.path().lastIndexOf('/'));
     try {
       TenantDesired d = TenantYaml.parse(file.text(), config.plans(), config);
-      String expected = "tenants/" + d.names().shard() + "/" + d.names().namespace();
+      String expected = d.names().folder();
       if (!expected.equals(folder)) {
         return new ParsedTenantFile(file.path(), folder, Optional.empty(),
             Optional.of("metadata.name: " + d.names().namespace() + " belongs in " + expected + "/"));

@@ -1,11 +1,14 @@
 package io.caprovisioner.gitops;
 
+import io.caprovisioner.tenant.Refusal;
+import java.util.Optional;
+
 /**
- * The gitops remote could not be reached or refused us; the job runner retries with backoff and
+ * The gitops remote could not be reached or refused us; the reconcile retries with backoff and
  * shows the message in the tenant's status, so it says which remote and why.
  */
-public class GitopsUnavailableException extends RuntimeException {
+public final class GitopsUnavailableException extends Refusal {
   public GitopsUnavailableException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.UNAVAILABLE, message, cause, Optional.empty());
   }
 }

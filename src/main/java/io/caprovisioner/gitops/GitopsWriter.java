@@ -1,6 +1,6 @@
 package io.caprovisioner.gitops;
 
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.tenant.TenantNames;
 import io.vertx.core.Future;
 import java.util.Optional;

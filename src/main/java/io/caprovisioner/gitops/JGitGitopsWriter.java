@@ -3,7 +3,7 @@ package io.caprovisioner.gitops;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.render.RenderedTenant;
 import io.caprovisioner.render.TemplateSource;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.TenantRenderer;
 import io.caprovisioner.tenant.TenantNames;
 import io.vertx.core.Future;
@@ -91,7 +91,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
 
   @Override
   public Future<Optional<String>> remove(TenantNames names, GitChange change) {
-    String folder = "tenants/" + names.shard() + "/" + names.namespace();
+    String folder = names.folder();
     return submit(new PendingChange(folder, null, CommitMessage.forRemove(names, change)));
   }
 
@@ -111,7 +111,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     return worker.executeBlocking(() -> {
       Optional<ObjectId> tip = refreshForReading();
       return tip.isEmpty() ? List.of()
-          : HistoryReader.history(clone.repository(), tip.get(), "tenants/" + names.shard() + "/" + names.namespace(),
+          : HistoryReader.history(clone.repository(), tip.get(), names.folder(),
               limit);
     }, false);
   }

@@ -8,9 +8,10 @@ import java.util.Optional;
 /**
  * A claimed job. {@code lockToken} is unique to this claim: every later update of the row is
  * conditioned on it, so a worker that lost its lease (paused, partitioned) cannot overwrite the
- * work of the one that rescued the job.
+ * work of the one that rescued the job. Jobs of one {@code subject} (the product uses the tenant's
+ * id) never run at the same time.
  */
-public record Job(long id, Optional<Long> tenantId, String kind, JsonObject payload, int attempts, int maxAttempts,
+public record Job(long id, Optional<Long> subject, String kind, JsonObject payload, int attempts, int maxAttempts,
     String lockToken, Optional<String> waitReason, OffsetDateTime createdAt, OffsetDateTime startedAt) {
 
   static Job from(Row r) {

@@ -3,29 +3,27 @@ package io.caprovisioner.jobs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.time.OffsetDateTime;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * What a handler gets for one run of a job: the job, the database, and checkpointed steps.
- * A step already done by an earlier run of this job is not run again, so a retry or a rescued
- * job resumes at the step that did not finish.
+ * What a handler gets for one run of a job: the job, the database, and fenced writes. A handler
+ * that lost its lease (paused past it, partitioned) must not write anything more on the job's
+ * behalf: {@link #fenced} commits only while this claim still holds the job.
  */
 public final class JobContext {
   private final Job job;
   private final Vertx vertx;
   private final Pool pool;
   private final JobStore store;
-  private final JobSteps steps;
   private final AtomicBoolean leaseLost = new AtomicBoolean();
 
-  JobContext(Job job, Vertx vertx, Pool pool, JobStore store, JobSteps steps) {
+  JobContext(Job job, Vertx vertx, Pool pool, JobStore store) {
     this.job = job;
     this.vertx = vertx;
     this.pool = pool;
     this.store = store;
-    this.steps = steps;
   }
 
   public Job job() {
@@ -40,7 +38,7 @@ public final class JobContext {
     return pool;
   }
 
-  /** False once another runner may have taken the job over: stop before the next step. */
+  /** False once another runner may have taken the job over: stop before the next write. */
   public boolean ownsJob() {
     return !leaseLost.get();
   }
@@ -50,38 +48,21 @@ public final class JobContext {
   }
 
   /**
-   * Runs one step unless an earlier run of this job finished it. {@code action} gets the time its
-   * first attempt started (for step timeouts that survive retries).
+   * Runs {@code work} in a transaction that commits only if this claim still holds the job. The
+   * fence is checked last, with the job row locked, so a rescue either happened before (and this
+   * transaction rolls back with {@link LeaseLostException}) or waits until it committed.
    */
-  public Future<Outcome> step(String name, int position, Function<OffsetDateTime, Future<Outcome>> action) {
+  public <T> Future<T> fenced(Function<SqlConnection, Future<T>> work) {
     if (!ownsJob()) {
-      return Future.failedFuture(new IllegalStateException("lease lost before step " + name));
+      return Future.failedFuture(new LeaseLostException(job));
     }
-    return steps.get(job.id(), name).compose(progress -> {
-      if (progress.isPresent() && "done".equals(progress.get().state())) {
-        return Future.succeededFuture(Outcome.DONE_EARLIER);
-      }
-      return store.setStep(job, name)
-          .compose(v -> steps.begin(job.id(), name, position))
-          .compose(started -> {
-            Future<Outcome> run;
-            try {
-              run = action.apply(started);
-            } catch (RuntimeException e) {
-              run = Future.failedFuture(e);
-            }
-            return run;
-          })
-          .transform(ar -> record(name, ar.succeeded() ? ar.result() : null, ar.cause()));
-    });
+    return pool.withTransaction(sql -> work.apply(sql)
+        .compose(result -> store.holds(sql, job).compose(holds -> holds ? Future.succeededFuture(result)
+            : Future.failedFuture(new LeaseLostException(job)))));
   }
 
-  private Future<Outcome> record(String name, Outcome outcome, Throwable failure) {
-    if (failure != null) {
-      return steps.failed(job.id(), name, Errors.message(failure)).transform(v -> Future.failedFuture(failure));
-    }
-    Future<Void> saved = outcome instanceof Outcome.Wait w ? steps.waiting(job.id(), name, w.reason())
-        : steps.finish(job.id(), name);
-    return saved.map(outcome);
+  /** Shows operators what the job is doing now ({@code jobs.step}); fenced by the lock token. */
+  public Future<Void> progress(String step) {
+    return store.setStep(job, step);
   }
 }

@@ -27,7 +27,6 @@ public final class JobDispatcher {
   private final Pool pool;
   private final RunnerOptions options;
   private final JobStore store;
-  private final JobSteps steps;
   private final Map<String, JobHandler> handlers = new ConcurrentHashMap<>();
   private final Map<Long, Running> running = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -44,7 +43,6 @@ public final class JobDispatcher {
     this.pool = pool;
     this.options = options;
     this.store = new JobStore(pool);
-    this.steps = new JobSteps(pool);
   }
 
   /** Jobs of {@code kind} are run by {@code handler}; kinds without a handler are left to other runners. */
@@ -97,7 +95,7 @@ public final class JobDispatcher {
 
   private void start(Job job) {
     inFlight.incrementAndGet();
-    JobContext ctx = new JobContext(job, vertx, pool, store, steps);
+    JobContext ctx = new JobContext(job, vertx, pool, store);
     long renewEvery = Math.max(1, options.lease().toMillis() / 3);
     long timer = vertx.setPeriodic(renewEvery, id -> store.renew(job, options.lease()).onComplete(ar -> {
       if (ar.succeeded() && !ar.result()) {
@@ -154,6 +152,11 @@ public final class JobDispatcher {
       return store.requeue(job, w).mapEmpty();
     }
     return store.complete(job).mapEmpty();
+  }
+
+  /** See {@link JobStore#wakeWaiting}. */
+  Future<Integer> wakeWaiting() {
+    return store.wakeWaiting();
   }
 
   /** Re-queues jobs whose holder died; marks them dead when that was their last attempt. */

@@ -1,9 +1,11 @@
 package io.caprovisioner.jobs;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 
 /**
@@ -17,16 +19,63 @@ public final class JobQueue {
    * Queues a job; when {@code dedupeKey} names work that is already queued or running, nothing is
    * added and the result is empty.
    */
-  public Future<Optional<Long>> enqueue(SqlClient sql, Long tenantId, String kind, JsonObject payload,
+  public Future<Optional<Long>> enqueue(SqlClient sql, Long subject, String kind, JsonObject payload,
       String dedupeKey) {
     return sql.preparedQuery("INSERT INTO jobs (tenant_id, kind, payload, dedupe_key) VALUES ($1, $2, $3, $4) "
             + "ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND state IN ('queued','running') DO NOTHING "
             + "RETURNING id")
-        .execute(Tuple.of(tenantId, kind, payload, dedupeKey))
+        .execute(Tuple.of(subject, kind, payload, dedupeKey))
         .compose(rows -> {
           Optional<Long> id = rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id"));
           // NOTIFY is delivered at commit, so workers never see a job before it exists
           return sql.query("NOTIFY " + CHANNEL).execute().map(id);
         });
+  }
+
+  /**
+   * Level-triggered work: asks for one run of {@code kind} for {@code subject}, however often it
+   * is asked. A queued one (even one waiting for its next try) becomes due now; a running one is
+   * marked to run once more when it ends; otherwise a new one is queued. Returns the job's id.
+   */
+  public Future<Long> request(SqlClient sql, long subject, String kind, JsonObject payload) {
+    String dedupeKey = kind + ":" + subject;
+    return sql.preparedQuery("UPDATE jobs SET run_after = CASE WHEN state = 'queued' THEN least(run_after, now()) "
+            + "ELSE run_after END, rerun = (state = 'running'), payload = payload || $2, updated_at = now() "
+            + "WHERE dedupe_key = $1 AND state IN ('queued','running') RETURNING id")
+        .execute(Tuple.of(dedupeKey, payload))
+        .compose(rows -> rows.size() > 0
+            ? sql.query("NOTIFY " + CHANNEL).execute().map(rows.iterator().next().getLong("id"))
+            : enqueue(sql, subject, kind, payload, dedupeKey).compose(id -> id.isPresent()
+                ? Future.succeededFuture(id.get())
+                // lost a race with another transaction's insert: that one is ours too
+                : request(sql, subject, kind, payload)));
+  }
+
+  /**
+   * For operators: the newest jobs of {@code kind} for {@code subject}, newest first, each with its
+   * state, attempts, next try and why it waits or what failed last.
+   */
+  public Future<JsonArray> recent(SqlClient sql, long subject, String kind, int limit) {
+    return sql.preparedQuery("SELECT * FROM jobs WHERE tenant_id = $1 AND kind = $2 ORDER BY id DESC LIMIT $3")
+        .execute(Tuple.of(subject, kind, limit))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> {
+            String state = r.getString("state");
+            out.add(new JsonObject().put("id", r.getLong("id")).put("kind", r.getString("kind")).put("state", state)
+                .put("step", r.getString("step")).put("attempts", r.getInteger("attempts"))
+                .put("max_attempts", r.getInteger("max_attempts"))
+                .put("next_try", "queued".equals(state) ? text(r.getOffsetDateTime("run_after")) : null)
+                .put("waiting_for", r.getString("wait_reason")).put("last_error", r.getString("last_error"))
+                .put("created_at", text(r.getOffsetDateTime("created_at")))
+                .put("started_at", text(r.getOffsetDateTime("started_at")))
+                .put("finished_at", text(r.getOffsetDateTime("finished_at"))));
+          });
+          return out;
+        });
+  }
+
+  private static String text(OffsetDateTime t) {
+    return t == null ? null : t.toString();
   }
 }

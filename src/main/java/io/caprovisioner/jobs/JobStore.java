@@ -54,17 +54,27 @@ final class JobStore {
         .execute(Tuple.of(job.id(), job.lockToken(), lease.toMillis())).map(r -> r.rowCount() == 1);
   }
 
+  /**
+   * Done, unless it was requested again while it ran ({@code rerun}): then it goes straight back
+   * to the queue, so a request that came after the handler's last look is never lost.
+   */
   Future<Boolean> complete(Job job) {
-    return pool.preparedQuery("UPDATE jobs SET state = 'done', finished_at = now(), locked_by = NULL, "
+    return pool.preparedQuery("UPDATE jobs SET state = CASE WHEN rerun THEN 'queued' ELSE 'done' END, "
+            + "finished_at = CASE WHEN rerun THEN NULL ELSE now() END, run_after = now(), rerun = false, "
+            + "attempts = CASE WHEN rerun THEN 0 ELSE attempts END, locked_by = NULL, "
             + "lease_until = NULL, wait_reason = NULL, updated_at = now() "
             + "WHERE id = $1 AND locked_by = $2 AND state = 'running'")
         .execute(Tuple.of(job.id(), job.lockToken())).map(r -> r.rowCount() == 1);
   }
 
-  /** Back to the queue without spending an attempt: waiting is not failing. */
+  /**
+   * Back to the queue without spending an attempt: waiting is not failing. Requested again while
+   * it ran: due at once instead.
+   */
   Future<Boolean> requeue(Job job, Outcome.Wait wait) {
     return pool.preparedQuery("UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), "
-            + "run_after = now() + ($3::bigint * interval '1 millisecond'), blocks_tenant = $4, wait_reason = $5, "
+            + "run_after = CASE WHEN rerun THEN now() ELSE now() + ($3::bigint * interval '1 millisecond') END, "
+            + "rerun = false, blocks_tenant = $4, wait_reason = $5, "
             + "locked_by = NULL, lease_until = NULL, updated_at = now() "
             + "WHERE id = $1 AND locked_by = $2 AND state = 'running'")
         .execute(Tuple.of(job.id(), job.lockToken(), wait.retryIn().toMillis(), wait.blocksTenant(), wait.reason()))
@@ -90,6 +100,16 @@ final class JobStore {
         .execute(Tuple.of(job.id(), job.lockToken())).map(r -> r.rowCount() == 1);
   }
 
+  /**
+   * At start: jobs that wait for something (not for a date, not a failure's backoff) look again
+   * now. A restart is how an operator brings new configuration, e.g. the DB_HOST a step waited for.
+   */
+  Future<Integer> wakeWaiting() {
+    return pool.query("UPDATE jobs SET run_after = now(), updated_at = now() WHERE state = 'queued' "
+            + "AND wait_reason IS NOT NULL AND blocks_tenant AND run_after > now()")
+        .execute().map(r -> r.rowCount());
+  }
+
   /** A job rescued from an expired lease; {@code dead} when that was its last attempt. */
   record Rescued(long id, String kind, boolean dead, Job job) {
   }
@@ -113,6 +133,15 @@ final class JobStore {
           }
           return out;
         });
+  }
+
+  /**
+   * Inside a handler's transaction: whether this claim still holds the job. Locks the row, so a
+   * rescue cannot slip in between this check and the commit.
+   */
+  Future<Boolean> holds(io.vertx.sqlclient.SqlClient sql, Job job) {
+    return sql.preparedQuery("SELECT 1 FROM jobs WHERE id = $1 AND locked_by = $2 AND state = 'running' FOR UPDATE")
+        .execute(Tuple.of(job.id(), job.lockToken())).map(r -> r.size() == 1);
   }
 
   Future<Void> setStep(Job job, String step) {

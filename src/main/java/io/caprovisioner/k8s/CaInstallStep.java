@@ -1,10 +1,13 @@
 package io.caprovisioner.k8s;
 
+import io.caprovisioner.k8s.model.InstallJob;
+import io.caprovisioner.k8s.model.Redactor;
+
 import io.caprovisioner.config.Config;
 import io.caprovisioner.jobs.Outcome;
-import io.caprovisioner.jobs.TenantCredentials;
-import io.caprovisioner.jobs.TenantStep;
-import io.caprovisioner.jobs.TenantWork;
+import io.caprovisioner.pipeline.TenantCredentials;
+import io.caprovisioner.pipeline.TenantStep;
+import io.caprovisioner.pipeline.ReconcileContext;
 import io.caprovisioner.tenant.TenantNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -46,7 +49,7 @@ public final class CaInstallStep implements TenantStep {
   }
 
   @Override
-  public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
+  public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
     TenantNames names = work.tenant().names();
     Job desired = InstallJob.of(names, tenants.image(), work.plan().caProfile(), caRoot);
     boolean late = OffsetDateTime.now().isAfter(startedAt.plus(timeout));

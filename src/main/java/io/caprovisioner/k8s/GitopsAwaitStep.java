@@ -1,20 +1,21 @@
 package io.caprovisioner.k8s;
 
+import io.caprovisioner.k8s.model.ApplicationReadiness;
+import io.caprovisioner.k8s.model.HelmReleaseReadiness;
+
 import io.caprovisioner.jobs.Outcome;
-import io.caprovisioner.jobs.TenantStep;
-import io.caprovisioner.jobs.TenantWork;
-import io.caprovisioner.k8s.ApplicationReadiness.State;
-import io.caprovisioner.k8s.ApplicationReadiness.Verdict;
+import io.caprovisioner.pipeline.TenantStep;
+import io.caprovisioner.pipeline.ReconcileContext;
+import io.caprovisioner.k8s.model.ApplicationReadiness.State;
+import io.caprovisioner.k8s.model.ApplicationReadiness.Verdict;
 import io.caprovisioner.render.TenantRenderer;
-import io.caprovisioner.tenant.TenantState;
-import io.caprovisioner.tenant.TenantStatus;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 
 /**
  * {@code argocd.await} (or {@code flux.await}): polls until the tenant's Application carries the
- * spec this job pushed and Argo CD reports it synced and healthy. Argo CD retries failed syncs by
+ * spec of the desired state (pushed by {@code git.commit} just before) and Argo CD reports it synced and healthy. Argo CD retries failed syncs by
  * itself, so an error is only fatal once {@code timeout} has passed since the step began; then the
  * step fails with Argo CD's own message.
  */
@@ -39,17 +40,18 @@ public final class GitopsAwaitStep implements TenantStep {
     return resources.flux() ? "flux.await" : "argocd.await";
   }
 
+  /** The spec hash of the desired state: the one {@code git.commit} pushed before this step. */
   @Override
-  public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
-    String pushed = work.payload().getString(TenantWork.SPEC_HASH);
-    if (pushed != null) {
-      return await(work, startedAt, pushed);
-    }
-    TenantState state = work.tenant().status() == TenantStatus.SUSPENDED ? TenantState.SUSPENDED : TenantState.ACTIVE;
-    return work.desired(state).compose(desired -> await(work, startedAt, renderer.render(desired).specHash()));
+  public String target(ReconcileContext work) {
+    return renderer.render(work.desired()).specHash();
   }
 
-  private Future<Outcome> await(TenantWork work, OffsetDateTime startedAt, String expected) {
+  @Override
+  public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
+    return await(work, startedAt, target(work));
+  }
+
+  private Future<Outcome> await(ReconcileContext work, OffsetDateTime startedAt, String expected) {
     boolean late = OffsetDateTime.now().isAfter(startedAt.plus(timeout));
     return kube.step(() -> resources.of(kube.client(), work.tenant().names()).get(), live -> {
       Verdict v = resources.flux() ? HelmReleaseReadiness.of(live, expected) : ApplicationReadiness.of(live, expected);

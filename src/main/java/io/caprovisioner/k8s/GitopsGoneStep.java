@@ -1,8 +1,8 @@
 package io.caprovisioner.k8s;
 
 import io.caprovisioner.jobs.Outcome;
-import io.caprovisioner.jobs.TenantStep;
-import io.caprovisioner.jobs.TenantWork;
+import io.caprovisioner.pipeline.TenantStep;
+import io.caprovisioner.pipeline.ReconcileContext;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -29,7 +29,12 @@ public final class GitopsGoneStep implements TenantStep {
   }
 
   @Override
-  public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
+  public String target(ReconcileContext work) {
+    return "absent";
+  }
+
+  @Override
+  public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
     return kube.step(() -> resources.of(kube.client(), work.tenant().names()).get(), live -> live == null
         ? Outcome.done(resources.kind() + " " + work.tenant().names().namespace() + " is gone")
         : Outcome.waitFor(resources.kind() + " " + work.tenant().names().namespace() + " still exists"

@@ -1,10 +1,13 @@
 package io.caprovisioner.k8s;
 
+import io.caprovisioner.k8s.model.TenantLabels;
+import io.caprovisioner.k8s.model.TenantSecrets;
+
 import io.caprovisioner.config.Config;
 import io.caprovisioner.jobs.Outcome;
-import io.caprovisioner.jobs.TenantCredentials;
-import io.caprovisioner.jobs.TenantStep;
-import io.caprovisioner.jobs.TenantWork;
+import io.caprovisioner.pipeline.TenantCredentials;
+import io.caprovisioner.pipeline.GuardedStep;
+import io.caprovisioner.pipeline.ReconcileContext;
 import io.caprovisioner.tenant.TenantNames;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -26,18 +29,17 @@ import java.util.Map;
  * the Secrets {@code ca-db} and {@code ca-admin}, each created when absent and replaced only when
  * its values differ. Messages name what changed, never a value.
  */
-public final class K8sPrepareStep implements TenantStep {
+public final class K8sPrepareStep extends GuardedStep {
   public static final String NAME = "k8s.prepare";
   private final Kube kube;
   private final TenantCredentials credentials;
   private final Config.TenantMysql mysql;
-  private final Duration retry;
 
   public K8sPrepareStep(Kube kube, TenantCredentials credentials, Config.TenantMysql mysql, Duration retry) {
+    super(retry);
     this.kube = kube;
     this.credentials = credentials;
     this.mysql = mysql;
-    this.retry = retry;
   }
 
   @Override
@@ -45,11 +47,16 @@ public final class K8sPrepareStep implements TenantStep {
     return NAME;
   }
 
+  /** The Secrets carry the database's address: a new one is a new target. */
   @Override
-  public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
+  public String target(ReconcileContext work) {
+    return work.tenant().names().namespace() + "@" + mysql.host().orElse("") + ":" + mysql.port();
+  }
+
+  @Override
+  public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
     if (mysql.host().isEmpty()) {
-      return Future.succeededFuture(Outcome.waitFor("DB_HOST is not set: no database address for Secret ca-db",
-          retry));
+      return notConfigured("DB_HOST is not set: no database address for Secret ca-db");
     }
     TenantNames names = work.tenant().names();
     long id = work.tenant().id();

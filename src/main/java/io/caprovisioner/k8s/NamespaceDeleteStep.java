@@ -1,12 +1,13 @@
 package io.caprovisioner.k8s;
 
 import io.caprovisioner.jobs.Outcome;
-import io.caprovisioner.jobs.TenantStep;
-import io.caprovisioner.jobs.TenantWork;
+import io.caprovisioner.pipeline.TenantStep;
+import io.caprovisioner.pipeline.ReconcileContext;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * {@code k8s.delete}: after the retention period, the tenant namespace goes, and with it the
@@ -15,10 +16,13 @@ import java.time.OffsetDateTime;
 public final class NamespaceDeleteStep implements TenantStep {
   private final Kube kube;
   private final Duration poll;
+  private final List<String> undoes;
 
-  public NamespaceDeleteStep(Kube kube, Duration poll) {
+  /** @param undoes the steps whose effect goes with the namespace (its Secrets, the installed site) */
+  public NamespaceDeleteStep(Kube kube, Duration poll, List<String> undoes) {
     this.kube = kube;
     this.poll = poll;
+    this.undoes = List.copyOf(undoes);
   }
 
   @Override
@@ -27,7 +31,12 @@ public final class NamespaceDeleteStep implements TenantStep {
   }
 
   @Override
-  public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
+  public List<String> undoes() {
+    return undoes;
+  }
+
+  @Override
+  public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
     String ns = work.tenant().names().namespace();
     return kube.step(() -> {
       Namespace current = kube.client().namespaces().withName(ns).get();

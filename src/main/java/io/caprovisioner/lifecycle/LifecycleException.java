@@ -1,18 +1,11 @@
 package io.caprovisioner.lifecycle;
 
-/** A request the tenant's current state refuses; {@link Kind} decides the HTTP status. */
-public class LifecycleException extends RuntimeException {
-  public enum Kind { NOT_FOUND, CONFLICT, INVALID }
+import io.caprovisioner.tenant.Refusal;
 
-  private final Kind kind;
-
-  public LifecycleException(Kind kind, String message) {
-    super(message);
-    this.kind = kind;
-  }
-
-  public Kind kind() {
-    return kind;
+/** A request the tenant's current state refuses (or that names no tenant, or an unknown plan). */
+public final class LifecycleException extends Refusal {
+  private LifecycleException(Kind kind, String message) {
+    super(kind, message);
   }
 
   public static LifecycleException notFound(String what) {

@@ -1,10 +1,17 @@
 package io.caprovisioner.lifecycle;
 
+import io.caprovisioner.db.LogStatus;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.ProvisioningLog;
+import io.caprovisioner.db.SubscriptionStore;
+import io.caprovisioner.db.TenantIntents;
+import io.caprovisioner.db.TenantStepStore;
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.db.UserRepository;
 import io.caprovisioner.jobs.JobQueue;
+import io.caprovisioner.tenant.Intent;
+import io.caprovisioner.tenant.IntentKind;
+import io.caprovisioner.tenant.PlanCatalog;
 import io.caprovisioner.tenant.Tenant;
 import io.caprovisioner.tenant.TenantNames;
 import io.caprovisioner.tenant.TenantStatus;
@@ -13,43 +20,42 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
- * Records what is requested of a tenant: in one transaction the legal status change, a
- * provisioning log entry and the job that carries it out. Nothing here talks to Git, MySQL or
- * Kubernetes; the job runner does.
+ * Records what is requested of a tenant: in one transaction the desired state (status, plan,
+ * chart, deletion date), the intent with a new generation, a provisioning log entry, and a
+ * request for the tenant's reconcile. Nothing here talks to Git, MySQL or Kubernetes; the
+ * reconciler does, and the newest intent wins at its next step boundary.
  */
 public final class TenantLifecycle {
-  public static final String PROVISION = "tenant.provision";
-  public static final String SUSPEND = "tenant.suspend";
-  public static final String RESUME = "tenant.resume";
-  public static final String DELETE = "tenant.delete";
-  public static final String PLAN_CHANGE = "tenant.plan-change";
-
   private final Pool pool;
-  private final Config config;
+  private final Config.Tenants settings;
+  private final PlanCatalog plans;
   private final TenantRepository tenants = new TenantRepository();
   private final UserRepository users = new UserRepository();
+  private final SubscriptionStore subscriptions = new SubscriptionStore();
+  private final TenantStepStore steps = new TenantStepStore();
+  private final TenantIntents intents = new TenantIntents();
   private final ProvisioningLog log = new ProvisioningLog();
   private final JobQueue jobs = new JobQueue();
 
-  public TenantLifecycle(Pool pool, Config config) {
+  public TenantLifecycle(Pool pool, Config.Tenants settings, PlanCatalog plans) {
     this.pool = pool;
-    this.config = config;
+    this.settings = settings;
+    this.plans = plans;
   }
 
   public Future<Tenant> provision(ProvisionRequest req) {
-    if (config.plans().byName(req.plan()).isEmpty()) {
+    if (plans.byName(req.plan()).isEmpty()) {
       return Future.failedFuture(LifecycleException.invalid(
-          "unknown plan '" + req.plan() + "' (plans: " + String.join(", ", config.plans().names()) + ")"));
+          "unknown plan '" + req.plan() + "' (plans: " + String.join(", ", plans.names()) + ")"));
     }
     TenantNames names;
     try {
-      names = TenantNames.of(req.slug().orElseGet(TenantNames::generateId), config.tenants().baseDomain());
+      names = TenantNames.of(req.slug().orElseGet(TenantNames::generateId), settings.baseDomain());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(LifecycleException.invalid(e.getMessage()));
     }
@@ -63,24 +69,19 @@ public final class TenantLifecycle {
         .compose(userId -> tenants.insert(sql, new TenantRepository.NewTenant(Optional.of(userId), names, req.plan(),
                 req.source(), Optional.empty()))
             .compose(tenantId -> subscription(sql, req, userId, tenantId).map(tenantId)))
-        .compose(tenantId -> log.append(sql, tenantId, "request", "info",
+        .compose(tenantId -> log.append(sql, tenantId, "request", LogStatus.INFO,
                 "provision requested by " + req.requestedBy() + " (plan " + req.plan() + ")",
                 req.stripeEventId().orElse(null))
-            .compose(v -> jobs.enqueue(sql, tenantId, PROVISION, payload(req.requestedBy(), req.stripeEventId()),
-                PROVISION + ":" + tenantId))
-            .compose(v -> tenants.byId(sql, tenantId)))
-        .map(Optional::get);
+            .compose(v -> intent(sql, tenantId, IntentKind.PROVISION, req.requestedBy(), req.stripeEventId()))
+            .compose(v -> reload(sql, tenantId)));
   }
 
   private Future<Void> subscription(SqlConnection sql, ProvisionRequest req, long userId, long tenantId) {
     if (req.stripeCustomerId().isEmpty() && req.stripeSubscriptionId().isEmpty()) {
       return Future.succeededFuture();
     }
-    return sql.preparedQuery("INSERT INTO subscriptions (user_id, tenant_id, stripe_customer_id, "
-            + "stripe_subscription_id, stripe_price_id) VALUES ($1, $2, $3, $4, $5)")
-        .execute(Tuple.of(userId, tenantId, req.stripeCustomerId().orElse(null),
-            req.stripeSubscriptionId().orElse(null), req.stripePriceId().orElse(null)))
-        .mapEmpty();
+    return subscriptions.insert(sql, userId, tenantId, req.stripeCustomerId(), req.stripeSubscriptionId(),
+        req.stripePriceId());
   }
 
   public Future<Tenant> suspend(long id, String requestedBy, Optional<String> stripeEventId) {
@@ -88,8 +89,10 @@ public final class TenantLifecycle {
   }
 
   public Future<Tenant> suspend(SqlConnection sql, long id, String requestedBy, Optional<String> stripeEventId) {
-    return change(sql, id, TenantStatus.SUSPENDED, SUSPEND, "suspend requested by " + requestedBy, requestedBy,
-        stripeEventId);
+    return locked(sql, id)
+        .compose(t -> move(sql, t, TenantStatus.SUSPENDED, "suspend requested by " + requestedBy, stripeEventId))
+        .compose(v -> intent(sql, id, IntentKind.SUSPEND, requestedBy, stripeEventId))
+        .compose(v -> reload(sql, id));
   }
 
   public Future<Tenant> resume(long id, String requestedBy, Optional<String> stripeEventId) {
@@ -98,7 +101,7 @@ public final class TenantLifecycle {
 
   /**
    * Back to active when the site had been deployed; otherwise (never deployed, or within the
-   * deletion retention) the provisioning pipeline runs again, its steps being idempotent.
+   * deletion retention) provisioning again, whose steps skip what is still in place.
    */
   public Future<Tenant> resume(SqlConnection sql, long id, String requestedBy, Optional<String> stripeEventId) {
     return locked(sql, id).compose(t -> {
@@ -108,9 +111,9 @@ public final class TenantLifecycle {
       }
       boolean redeploy = t.deployedAt().isEmpty() || t.status() == TenantStatus.DELETING;
       TenantStatus next = redeploy ? TenantStatus.PROVISIONING : TenantStatus.ACTIVE;
-      String kind = redeploy ? PROVISION : RESUME;
-      return apply(sql, t, next, kind, "resume requested by " + requestedBy, requestedBy, stripeEventId)
+      return move(sql, t, next, "resume requested by " + requestedBy, stripeEventId)
           .compose(v -> redeploy ? tenants.setDeletionDue(sql, id, null) : Future.succeededFuture())
+          .compose(v -> intent(sql, id, IntentKind.RESUME, requestedBy, stripeEventId))
           .compose(v -> reload(sql, id));
     });
   }
@@ -125,36 +128,34 @@ public final class TenantLifecycle {
 
   public Future<Tenant> delete(SqlConnection sql, long id, boolean purge, String requestedBy,
       Optional<String> stripeEventId) {
+    IntentKind kind = purge ? IntentKind.PURGE : IntentKind.DELETE;
     return locked(sql, id).compose(t -> {
       if (t.status() == TenantStatus.DELETING && purge) {
-        return scheduleDeletion(sql, t, true, requestedBy, stripeEventId).compose(v -> reload(sql, id));
+        return scheduleDeletion(sql, t, true).compose(v -> intent(sql, id, kind, requestedBy, stripeEventId))
+            .compose(v -> reload(sql, id));
       }
       Future<Void> first = Future.succeededFuture();
       if (t.status() != TenantStatus.SUSPENDED && t.status().canMoveTo(TenantStatus.SUSPENDED)) {
-        first = apply(sql, t, TenantStatus.SUSPENDED, null, "suspended for deletion", requestedBy, stripeEventId);
+        first = move(sql, t, TenantStatus.SUSPENDED, "suspended for deletion", stripeEventId);
       }
       return first.compose(v -> reload(sql, id))
-          .compose(s -> apply(sql, s, TenantStatus.DELETING, null,
-              "delete requested by " + requestedBy + (purge ? " (purge: no retention)" : ""), requestedBy,
-              stripeEventId).map(s))
-          .compose(s -> scheduleDeletion(sql, s, purge, requestedBy, stripeEventId))
+          .compose(s -> move(sql, s, TenantStatus.DELETING,
+              "delete requested by " + requestedBy + (purge ? " (purge: no retention)" : ""), stripeEventId).map(s))
+          .compose(s -> scheduleDeletion(sql, s, purge))
+          .compose(v -> intent(sql, id, kind, requestedBy, stripeEventId))
           .compose(v -> reload(sql, id));
     });
   }
 
-  private Future<Void> scheduleDeletion(SqlConnection sql, Tenant t, boolean purge, String requestedBy,
-      Optional<String> stripeEventId) {
-    OffsetDateTime due = OffsetDateTime.now(ZoneOffset.UTC).plusDays(purge ? 0 : config.tenants().retentionDays());
-    return tenants.setDeletionDue(sql, t.id(), due)
-        .compose(v -> jobs.enqueue(sql, t.id(), DELETE,
-            payload(requestedBy, stripeEventId).put("purge", purge).put("delete_data_after", due.toString()), null))
-        .mapEmpty();
+  private Future<Void> scheduleDeletion(SqlConnection sql, Tenant t, boolean purge) {
+    OffsetDateTime due = OffsetDateTime.now(ZoneOffset.UTC).plusDays(purge ? 0 : settings.retentionDays());
+    return tenants.setDeletionDue(sql, t.id(), due);
   }
 
-  /** A plan change keeps the status; the job commits the new resources. */
+  /** A plan change keeps the status; the reconcile commits the new resources. */
   public Future<Tenant> changePlan(SqlConnection sql, long id, String plan, String requestedBy,
       Optional<String> stripeEventId) {
-    if (config.plans().byName(plan).isEmpty()) {
+    if (plans.byName(plan).isEmpty()) {
       return Future.failedFuture(LifecycleException.invalid("unknown plan '" + plan + "'"));
     }
     return locked(sql, id).compose(t -> {
@@ -166,31 +167,68 @@ public final class TenantLifecycle {
             + " tenant cannot change plan"));
       }
       return tenants.setPlan(sql, id, plan)
-          .compose(v -> log.append(sql, id, "request", "info", "plan change " + t.plan() + " -> " + plan
+          .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "plan change " + t.plan() + " -> " + plan
               + " requested by " + requestedBy, stripeEventId.orElse(null)))
-          .compose(v -> jobs.enqueue(sql, id, PLAN_CHANGE, payload(requestedBy, stripeEventId), null))
+          .compose(v -> intent(sql, id, IntentKind.PLAN_CHANGE, requestedBy, stripeEventId))
           .compose(v -> reload(sql, id));
     });
   }
 
-  private Future<Tenant> change(SqlConnection sql, long id, TenantStatus next, String kind, String message,
-      String requestedBy, Optional<String> stripeEventId) {
-    return locked(sql, id)
-        .compose(t -> apply(sql, t, next, kind, message, requestedBy, stripeEventId))
-        .compose(v -> reload(sql, id));
+  /** A chart version chosen for one tenant (empty: the configured default), e.g. by its tenant.yaml. */
+  public Future<Tenant> changeChartVersion(SqlConnection sql, long id, Optional<String> chartVersion,
+      String requestedBy) {
+    return locked(sql, id).compose(t -> t.chartVersion().equals(chartVersion) ? Future.succeededFuture(t)
+        : tenants.setChartVersion(sql, id, chartVersion.orElse(null))
+            .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "chart version "
+                + t.chartVersion().orElse("default") + " -> " + chartVersion.orElse("default") + " requested by "
+                + requestedBy))
+            .compose(v -> intent(sql, id, IntentKind.CHART_CHANGE, requestedBy, Optional.empty()))
+            .compose(v -> reload(sql, id)));
   }
 
-  private Future<Void> apply(SqlConnection sql, Tenant t, TenantStatus next, String kind, String message,
-      String requestedBy, Optional<String> stripeEventId) {
+  /**
+   * {@code POST /admin/tenants/{id}/retry}: a failed tenant is provisioned again. What its steps
+   * achieved stays achieved, so the reconcile resumes at the step that failed, with fresh attempts.
+   * Returns {@code {tenant_id, job_id, resumes_at}}.
+   */
+  public Future<JsonObject> retry(long id, String requestedBy) {
+    return pool.withTransaction(sql -> locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.FAILED) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only a failed tenant can be retried"));
+      }
+      return steps.lastFailed(sql, id).compose(failedAt -> steps.resetFailed(sql, id)
+          .compose(v -> move(sql, t, TenantStatus.PROVISIONING, "retry requested by " + requestedBy
+              + failedAt.map(s -> " (resumes at " + s + ")").orElse(""), Optional.empty()))
+          .compose(v -> intentJob(sql, id, IntentKind.RETRY, requestedBy, Optional.empty()))
+          .map(jobId -> new JsonObject().put("tenant_id", id).put("job_id", jobId)
+              .put("resumes_at", failedAt.orElse(null))));
+    }));
+  }
+
+  private Future<Void> move(SqlConnection sql, Tenant t, TenantStatus next, String message,
+      Optional<String> stripeEventId) {
     if (!t.status().canMoveTo(next)) {
       return Future.failedFuture(LifecycleException.conflict(
           "tenant " + t.names().namespace() + " is " + t.status().wire() + " and cannot become " + next.wire()));
     }
-    Future<Void> done = tenants.setStatus(sql, t.id(), next, null)
-        .compose(v -> log.append(sql, t.id(), "status", "info", t.status().wire() + " -> " + next.wire() + ": "
-            + message, stripeEventId.orElse(null)));
-    return kind == null ? done
-        : done.compose(v -> jobs.enqueue(sql, t.id(), kind, payload(requestedBy, stripeEventId), null)).mapEmpty();
+    return tenants.setStatus(sql, t.id(), next, null)
+        .compose(v -> log.append(sql, t.id(), "status", LogStatus.INFO, t.status().wire() + " -> " + next.wire()
+            + ": " + message, stripeEventId.orElse(null)));
+  }
+
+  private Future<Void> intent(SqlConnection sql, long id, IntentKind kind, String requestedBy,
+      Optional<String> stripeEventId) {
+    return intentJob(sql, id, kind, requestedBy, stripeEventId).mapEmpty();
+  }
+
+  /** A new generation and the reconcile that will act on it (woken at once if it was waiting). */
+  private Future<Long> intentJob(SqlConnection sql, long id, IntentKind kind, String requestedBy,
+      Optional<String> stripeEventId) {
+    Intent intent = new Intent(kind, requestedBy, stripeEventId);
+    return tenants.recordIntent(sql, id, intent)
+        .compose(generation -> intents.append(sql, id, generation, intent))
+        .compose(v -> jobs.request(sql, id, JobKind.TENANT_RECONCILE.wire(), new JsonObject()));
   }
 
   private Future<Tenant> locked(SqlConnection sql, long id) {
@@ -200,12 +238,6 @@ public final class TenantLifecycle {
 
   private Future<Tenant> reload(SqlConnection sql, long id) {
     return tenants.byId(sql, id).map(Optional::get);
-  }
-
-  private static JsonObject payload(String requestedBy, Optional<String> stripeEventId) {
-    JsonObject p = new JsonObject().put("requested_by", requestedBy);
-    stripeEventId.ifPresent(e -> p.put("stripe_event_id", e));
-    return p;
   }
 
   private static Throwable uniqueViolation(Throwable e, TenantNames names) {

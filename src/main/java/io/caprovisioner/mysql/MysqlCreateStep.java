@@ -1,9 +1,9 @@
 package io.caprovisioner.mysql;
 
 import io.caprovisioner.jobs.Outcome;
-import io.caprovisioner.jobs.TenantCredentials;
-import io.caprovisioner.jobs.TenantStep;
-import io.caprovisioner.jobs.TenantWork;
+import io.caprovisioner.pipeline.TenantCredentials;
+import io.caprovisioner.pipeline.GuardedStep;
+import io.caprovisioner.pipeline.ReconcileContext;
 import io.caprovisioner.tenant.TenantNames;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -14,18 +14,17 @@ import java.time.OffsetDateTime;
  * with rights on it only. The password is generated once and kept sealed in the tenant row, so
  * {@code k8s.prepare} can always re-create the Secret from it.
  */
-public final class MysqlCreateStep implements TenantStep {
+public final class MysqlCreateStep extends GuardedStep {
   public static final String NAME = "mysql.create";
   private final SharedMysql mysql;
   private final TenantDatabase database;
   private final TenantCredentials credentials;
-  private final Duration retry;
 
   public MysqlCreateStep(SharedMysql mysql, TenantCredentials credentials, Duration retry) {
+    super(retry);
     this.mysql = mysql;
     this.database = new TenantDatabase(mysql);
     this.credentials = credentials;
-    this.retry = retry;
   }
 
   @Override
@@ -33,8 +32,14 @@ public final class MysqlCreateStep implements TenantStep {
     return NAME;
   }
 
+  /** The database and account it makes; the same for the tenant's whole life. */
   @Override
-  public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
+  public String target(ReconcileContext work) {
+    return work.tenant().names().database() + "/" + work.tenant().names().dbUser();
+  }
+
+  @Override
+  public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
     TenantNames names = work.tenant().names();
     try {
       MysqlNames.database(names.database());
@@ -43,16 +48,12 @@ public final class MysqlCreateStep implements TenantStep {
       return Future.failedFuture(e); // refused before any SQL (or any waiting for MySQL)
     }
     if (!mysql.configured()) {
-      return Future.succeededFuture(Outcome.waitFor("DB_HOST is not set: no shared MySQL configured", retry));
+      return notConfigured("DB_HOST is not set: no shared MySQL configured");
     }
-    return credentials.databasePassword(work.pool(), work.tenant().id())
+    return unlessUnreachable(credentials.databasePassword(work.pool(), work.tenant().id())
         .compose(password -> database.ensure(names.database(), names.dbUser(), password))
         .map(changes -> Outcome.done(changes.isEmpty()
             ? "database " + names.database() + " and user " + names.dbUser() + " already as desired"
-            : String.join("; ", changes)))
-        .recover(e -> SharedMysql.unreachable(e)
-            ? Future.succeededFuture(Outcome.waitFor("MySQL at " + mysql.where() + " is unreachable: "
-                + io.caprovisioner.jobs.Errors.message(e), retry))
-            : Future.failedFuture(e));
+            : String.join("; ", changes))), SharedMysql::unreachable, () -> "MySQL at " + mysql.where());
   }
 }

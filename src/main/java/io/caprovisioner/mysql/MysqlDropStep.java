@@ -1,24 +1,26 @@
 package io.caprovisioner.mysql;
 
-import io.caprovisioner.jobs.Errors;
 import io.caprovisioner.jobs.Outcome;
-import io.caprovisioner.jobs.TenantStep;
-import io.caprovisioner.jobs.TenantWork;
+import io.caprovisioner.pipeline.GuardedStep;
+import java.util.List;
+import io.caprovisioner.pipeline.ReconcileContext;
 import io.caprovisioner.tenant.TenantNames;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 
 /** {@code mysql.drop}: after the retention period, the tenant's database and user go. */
-public final class MysqlDropStep implements TenantStep {
+public final class MysqlDropStep extends GuardedStep {
   private final SharedMysql mysql;
   private final TenantDatabase database;
-  private final Duration retry;
+  private final List<String> undoes;
 
-  public MysqlDropStep(SharedMysql mysql, Duration retry) {
+  /** @param undoes the steps whose effect the drop removes (the database, and what was installed in it) */
+  public MysqlDropStep(SharedMysql mysql, Duration retry, List<String> undoes) {
+    super(retry);
     this.mysql = mysql;
     this.database = new TenantDatabase(mysql);
-    this.retry = retry;
+    this.undoes = List.copyOf(undoes);
   }
 
   @Override
@@ -27,7 +29,12 @@ public final class MysqlDropStep implements TenantStep {
   }
 
   @Override
-  public Future<Outcome> run(TenantWork work, OffsetDateTime startedAt) {
+  public List<String> undoes() {
+    return undoes;
+  }
+
+  @Override
+  public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
     TenantNames names = work.tenant().names();
     try {
       MysqlNames.database(names.database());
@@ -36,14 +43,10 @@ public final class MysqlDropStep implements TenantStep {
       return Future.failedFuture(e);
     }
     if (!mysql.configured()) {
-      return Future.succeededFuture(Outcome.waitFor("DB_HOST is not set: no shared MySQL configured", retry));
+      return notConfigured("DB_HOST is not set: no shared MySQL configured");
     }
-    return database.drop(names.database(), names.dbUser())
+    return unlessUnreachable(database.drop(names.database(), names.dbUser())
         .map(dropped -> Outcome.done(dropped.isEmpty() ? "database and user already gone"
-            : "dropped " + String.join(" and ", dropped)))
-        .recover(e -> SharedMysql.unreachable(e)
-            ? Future.succeededFuture(Outcome.waitFor("MySQL at " + mysql.where() + " is unreachable: "
-                + Errors.message(e), retry))
-            : Future.failedFuture(e));
+            : "dropped " + String.join(" and ", dropped))), SharedMysql::unreachable, () -> "MySQL at " + mysql.where());
   }
 }

@@ -2,6 +2,7 @@ package io.caprovisioner.render;
 
 import io.caprovisioner.config.Config;
 import io.caprovisioner.tenant.Plan;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.tenant.TenantNames;
 import io.caprovisioner.tenant.TenantSource;
 import io.caprovisioner.tenant.TenantState;

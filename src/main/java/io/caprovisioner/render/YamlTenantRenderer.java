@@ -1,5 +1,7 @@
 package io.caprovisioner.render;
 
+import io.caprovisioner.tenant.TenantDesired;
+
 import io.caprovisioner.config.Config;
 import io.caprovisioner.tenant.TenantSource;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +79,7 @@ public final class YamlTenantRenderer implements TenantRenderer {
     SortedMap<String, String> files = new TreeMap<>();
     files.put(GitopsTemplates.TENANT, YamlText.dump(templates.tenant.render(values)));
     files.put(manifestTemplate.name(), YamlText.dump(manifest));
-    String directory = "tenants/" + desired.names().shard() + "/" + desired.names().namespace();
+    String directory = desired.names().folder();
     return new RenderedTenant(directory, files, specHash);
   }
 

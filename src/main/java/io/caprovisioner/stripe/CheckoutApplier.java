@@ -1,5 +1,8 @@
 package io.caprovisioner.stripe;
 
+import io.caprovisioner.db.SubscriptionStore;
+
+import io.caprovisioner.db.LogStatus;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.ProvisioningLog;
 import io.caprovisioner.lifecycle.ProvisionRequest;
@@ -44,7 +47,7 @@ final class CheckoutApplier {
     return subscriptions.find(sql, c.subscriptionId()).compose(existing -> {
       if (existing.isPresent()) {
         String note = "subscription " + c.subscriptionId() + " already has its tenant";
-        return log.append(sql, existing.get().tenantId(), "stripe", "info", "Stripe checkout " + c.eventId()
+        return log.append(sql, existing.get().tenantId(), "stripe", LogStatus.INFO, "Stripe checkout " + c.eventId()
                 + " ignored: " + note, c.eventId())
             .compose(v -> finish(sql, c, StripeEventStore.IGNORED, note));
       }
@@ -117,11 +120,11 @@ final class CheckoutApplier {
       List<EventFacts.SubscriptionChange> earlier) {
     SubscriptionDecision decision = SubscriptionDecision.of("", Optional.of(now.status()));
     Future<Void> done = decisions.apply(sql, tenantId, decision, c.eventId()).compose(what ->
-        log.append(sql, tenantId, "stripe", "info", "Stripe subscription " + now.id() + " is " + now.status() + ": "
+        log.append(sql, tenantId, "stripe", LogStatus.INFO, "Stripe subscription " + now.id() + " is " + now.status() + ": "
             + what, c.eventId()));
     for (EventFacts.SubscriptionChange e : earlier) {
       String note = "superseded by the subscription's current state (" + now.status() + ") at checkout " + c.eventId();
-      done = done.compose(v -> log.append(sql, tenantId, "stripe", "info", "Stripe " + e.type() + " " + e.eventId()
+      done = done.compose(v -> log.append(sql, tenantId, "stripe", LogStatus.INFO, "Stripe " + e.type() + " " + e.eventId()
               + " applied: " + note, e.eventId()))
           .compose(v -> events.finish(sql, e.eventId(), StripeEventStore.APPLIED, note, e.subscriptionId()));
     }
@@ -146,7 +149,7 @@ final class CheckoutApplier {
       EventFacts.SubscriptionChange e = earlier.get(i);
       if (i < decisive) {
         String note = "superseded by the newer " + earlier.get(decisive).eventId();
-        done = done.compose(v -> log.append(sql, tenantId, "stripe", "info", "Stripe " + e.type() + " "
+        done = done.compose(v -> log.append(sql, tenantId, "stripe", LogStatus.INFO, "Stripe " + e.type() + " "
                 + e.eventId() + " applied: " + note, e.eventId()))
             .compose(v -> events.finish(sql, e.eventId(), StripeEventStore.APPLIED, note, e.subscriptionId()));
       } else {

@@ -1,6 +1,6 @@
 package io.caprovisioner.stripe;
 
-import io.caprovisioner.api.ErrorResponses;
+import io.caprovisioner.web.ErrorResponses;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;

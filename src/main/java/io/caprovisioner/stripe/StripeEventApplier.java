@@ -1,5 +1,7 @@
 package io.caprovisioner.stripe;
 
+import io.caprovisioner.db.SubscriptionStore;
+
 import io.caprovisioner.config.Config;
 import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package io.caprovisioner.stripe;
 
-import io.caprovisioner.api.ApiError;
+import io.caprovisioner.web.ApiError;
 import io.caprovisioner.config.Config;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

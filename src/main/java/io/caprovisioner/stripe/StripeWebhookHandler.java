@@ -1,6 +1,6 @@
 package io.caprovisioner.stripe;
 
-import io.caprovisioner.api.ErrorResponses;
+import io.caprovisioner.web.ErrorResponses;
 import io.caprovisioner.jobs.JobQueue;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class StripeWebhookHandler {
   public static final String PATH = "/webhooks/stripe";
   public static final int BODY_LIMIT = 256 * 1024;
-  public static final String APPLY_JOB = "stripe.apply";
+  public static final String APPLY_JOB = io.caprovisioner.lifecycle.JobKind.STRIPE_APPLY.wire();
   private static final Logger LOG = LoggerFactory.getLogger(StripeWebhookHandler.class);
 
   private final Pool pool;

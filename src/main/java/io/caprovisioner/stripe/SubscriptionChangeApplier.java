@@ -1,5 +1,8 @@
 package io.caprovisioner.stripe;
 
+import io.caprovisioner.db.SubscriptionStore;
+
+import io.caprovisioner.db.LogStatus;
 import io.caprovisioner.db.ProvisioningLog;
 import io.caprovisioner.lifecycle.LifecycleException;
 import io.caprovisioner.lifecycle.TenantLifecycle;
@@ -76,14 +79,14 @@ final class SubscriptionChangeApplier {
             .map(t -> "; price " + price + ": plan " + t.plan())
             .recover(e -> e instanceof LifecycleException le && le.kind() == LifecycleException.Kind.CONFLICT
                 ? Future.succeededFuture("; plan unchanged: " + le.getMessage()) : Future.failedFuture(e)))
-        .orElseGet(() -> log.append(sql, sub.tenantId(), "stripe", "failed", "price " + price
+        .orElseGet(() -> log.append(sql, sub.tenantId(), "stripe", LogStatus.FAILED, "price " + price
                 + " matches no configured plan; plan unchanged", f.eventId())
             .map("; price " + price + " matches no plan, plan unchanged"));
   }
 
   private Future<String> logged(SqlConnection sql, long tenantId, EventFacts.SubscriptionChange f, String status,
       String note) {
-    return log.append(sql, tenantId, "stripe", "info", "Stripe " + f.type() + " " + f.eventId() + " " + status + ": "
+    return log.append(sql, tenantId, "stripe", LogStatus.INFO, "Stripe " + f.type() + " " + f.eventId() + " " + status + ": "
             + note, f.eventId())
         .compose(v -> finish(sql, f, status, note));
   }

@@ -3,9 +3,15 @@ package io.caprovisioner.tenant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 
-/** A stored tenant, as read from PostgreSQL (names are stored, never recomputed). */
+/**
+ * A stored tenant, as read from PostgreSQL (names are stored, never recomputed).
+ *
+ * @param generation bumped by every recorded intent; a reconcile that sees it move starts over
+ * @param intent     the newest intent, empty for rows from before the reconciler
+ */
 public record Tenant(long id, Optional<Long> userId, TenantNames names, String plan, TenantStatus status,
     Optional<String> statusDetail, TenantSource source, Optional<String> chartVersion,
     Optional<String> stripeCustomerId, Optional<String> stripeSubscriptionId, OffsetDateTime createdAt,
-    OffsetDateTime updatedAt, Optional<OffsetDateTime> deployedAt, Optional<OffsetDateTime> deletionDueAt) {
+    OffsetDateTime updatedAt, Optional<OffsetDateTime> deployedAt, Optional<OffsetDateTime> deletionDueAt,
+    long generation, Optional<Intent> intent) {
 }

@@ -88,6 +88,18 @@ public record TenantNames(String id, String namespace, String database, String d
     return sha256Hex(namespace).substring(0, 2);
   }
 
+  /** The root of every tenant folder in the gitops repository. */
+  public static final String TENANTS_ROOT = "tenants";
+
+  /** The tenant's folder in the gitops repo: {@code tenants/<shard>/<namespace>}. */
+  public String folder() {
+    return folderOf(namespace);
+  }
+
+  public static String folderOf(String namespace) {
+    return TENANTS_ROOT + "/" + shardOf(namespace) + "/" + namespace;
+  }
+
   public static boolean isValidSlug(String slug) {
     return slug != null && SLUG.matcher(slug).matches() && !slug.endsWith("-");
   }

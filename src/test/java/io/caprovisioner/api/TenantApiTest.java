@@ -95,7 +95,8 @@ class TenantApiTest {
 
     JsonObject status = http.get("/admin/tenants/" + t.getLong("id") + "/status").object();
     assertThat(status.getJsonArray("provisioning_logs")).isNotEmpty();
-    assertThat(status.getJsonArray("jobs").getJsonObject(0).getString("kind")).isEqualTo("tenant.provision");
+    assertThat(status.getJsonArray("jobs").getJsonObject(0).getString("kind")).isEqualTo("tenant.reconcile");
+    assertThat(status.getJsonArray("intents").getJsonObject(0).getString("kind")).isEqualTo("provision");
     assertThat(status.getJsonArray("jobs").getJsonObject(0).getString("state")).isEqualTo("queued");
   }
 
@@ -225,8 +226,8 @@ class TenantApiTest {
     assertThat(http.delete("/tenants/424242").status()).isEqualTo(404);
 
     JsonObject status = http.get("/admin/tenants/" + id + "/status").object();
-    assertThat(status.getJsonArray("jobs").stream().map(j -> ((JsonObject) j).getString("kind")))
-        .contains("tenant.provision", "tenant.suspend", "tenant.delete");
+    assertThat(status.getJsonArray("intents").stream().map(j -> ((JsonObject) j).getString("kind")))
+        .containsSubsequence("provision", "suspend", "delete");
     assertThat(status.getJsonArray("provisioning_logs").stream().map(l -> ((JsonObject) l).getString("message")))
         .anyMatch(m -> m.contains("suspended -> deleting"));
   }

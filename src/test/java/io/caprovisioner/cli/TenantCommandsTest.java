@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.config.ConfigLoader;
 import io.caprovisioner.render.RenderedTenant;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.tenant.TenantNames;
 import io.caprovisioner.tenant.TenantSource;

@@ -4,7 +4,7 @@ import static io.caprovisioner.testing.GitCli.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.caprovisioner.config.ConfigLoader;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.tenant.TenantNames;
 import io.caprovisioner.tenant.TenantSource;

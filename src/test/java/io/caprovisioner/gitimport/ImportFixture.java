@@ -100,14 +100,15 @@ final class ImportFixture implements AutoCloseable {
     return http.get("/admin/tenants/" + id + "/status").object();
   }
 
-  List<String> jobKinds(long id) {
-    JsonArray jobs = status(id).getJsonArray("jobs");
-    return jobs.stream().map(j -> ((JsonObject) j).getString("kind")).toList();
+  /** The intents recorded for the tenant, oldest first (provision, suspend, plan-change, delete...). */
+  List<String> intentKinds(long id) {
+    JsonArray intents = status(id).getJsonArray("intents");
+    return intents.stream().map(j -> ((JsonObject) j).getString("kind")).toList();
   }
 
   List<String> logMessages(long id) {
     JsonArray logs = status(id).getJsonArray("provisioning_logs");
-    return logs.stream().map(j -> ((JsonObject) j).getString("step") + " " + ((JsonObject) j).getString("message"))
+    return logs.stream().map(j -> ((JsonObject) j).getString("action") + " " + ((JsonObject) j).getString("message"))
         .toList();
   }
 

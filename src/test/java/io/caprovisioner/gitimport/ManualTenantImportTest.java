@@ -11,7 +11,7 @@ import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.gitops.GitAction;
 import io.caprovisioner.gitops.GitChange;
 import io.caprovisioner.gitops.JGitGitopsWriter;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.testing.TestService;
 import io.vertx.core.Future;
@@ -66,7 +66,7 @@ class ManualTenantImportTest {
     assertThat(tenant.getString("name")).isEqualTo("city-museum");
     assertThat(tenant.getString("plan")).isEqualTo("pro");
     f.awaitImportOf(merge);
-    assertThat(f.jobKinds(id)).containsExactly("tenant.provision");
+    assertThat(f.intentKinds(id)).containsExactly("provision");
     assertThat(f.logMessages(id)).anyMatch(m -> m.contains("provision requested by git-import@"));
 
     // another replica of the service re-renders the tenant from PostgreSQL: the contact stays, so no commit
@@ -91,7 +91,7 @@ class ManualTenantImportTest {
       // its own commit is imported as a no-op: no job, no log line, same status, then nothing more
       f.awaitImportOf(sha);
       Thread.sleep(2_500);
-      assertThat(f.jobKinds(id)).containsExactlyInAnyOrder("tenant.provision", "tenant.suspend");
+      assertThat(f.intentKinds(id)).containsExactlyInAnyOrder("provision", "suspend");
       assertThat(f.logMessages(id)).noneMatch(m -> m.startsWith("git.import"));
       assertThat(f.tenant("city-museum").get().getString("status")).isEqualTo("suspended");
       assertThat(f.http.get("/tenants").array()).hasSize(1);
@@ -118,14 +118,14 @@ class ManualTenantImportTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> f.tenant("state-archive").get().getString("status")
         .equals("suspended"));
     assertThat(f.tenant("state-archive").get().getString("plan")).isEqualTo("museum");
-    assertThat(f.jobKinds(id))
-        .containsExactlyInAnyOrder("tenant.provision", "tenant.plan-change", "tenant.suspend");
+    assertThat(f.intentKinds(id))
+        .containsExactlyInAnyOrder("provision", "plan-change", "suspend");
 
     git(f.clone, "rm", "-q", "-r", f.folder("state-archive"));
     f.commitAndPush("Remove the state archive");
     await().atMost(Duration.ofSeconds(20)).until(() -> f.tenant("state-archive").get().getString("status")
         .equals("deleting"));
-    assertThat(f.jobKinds(id)).contains("tenant.delete").hasSize(4);
+    assertThat(f.intentKinds(id)).contains("delete").hasSize(4);
     assertThat(f.tenant("city-museum").get().getString("status")).isEqualTo("pending");
 
     // the last tenant going away looks like an accident: it waits for an operator
@@ -164,7 +164,7 @@ class ManualTenantImportTest {
 
     assertThat(f.importState().getString("last_error")).isNull();
     assertThat(f.tenant("city-museum").get().getString("status")).isEqualTo("pending");
-    assertThat(f.jobKinds(id)).containsExactly("tenant.provision");
+    assertThat(f.intentKinds(id)).containsExactly("provision");
     assertThat(f.http.get("/admin/gitops/pending-deletions").object().getJsonArray("pending")).isEmpty();
   }
 

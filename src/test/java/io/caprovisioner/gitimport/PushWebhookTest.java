@@ -70,7 +70,7 @@ class PushWebhookTest {
     }
     Thread.sleep(1_000);
     assertThat(f.http.get("/tenants").array()).hasSize(1);
-    assertThat(f.jobKinds(f.tenant("city-museum").get().getLong("id"))).containsExactly("tenant.provision");
+    assertThat(f.intentKinds(f.tenant("city-museum").get().getLong("id"))).containsExactly("provision");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.caprovisioner.gitimport;
 
+import io.caprovisioner.repotools.CheckoutPaths;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +9,7 @@ import io.caprovisioner.config.Config;
 import io.caprovisioner.config.ConfigLoader;
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.db.TenantRepository.StoredTenant;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.tenant.Tenant;
 import io.caprovisioner.tenant.TenantNames;
 import io.caprovisioner.tenant.TenantSource;
@@ -60,7 +62,7 @@ class SafetyRulesTest {
       Files.createSymbolicLink(folder.resolve(planted), victim);
     }
 
-    java.util.List<String> written = new CheckoutWriter(new CheckoutPaths(repo)).write(new io.caprovisioner.render
+    java.util.List<String> written = new io.caprovisioner.repotools.CheckoutWriter(new CheckoutPaths(repo)).write(new io.caprovisioner.render
         .RenderedTenant(dir, new java.util.TreeMap<>(Map.of("application.yaml", "new\n")), "h"),
         java.util.Set.of("application.yaml"));
 
@@ -110,7 +112,7 @@ class SafetyRulesTest {
     OffsetDateTime now = OffsetDateTime.now();
     Tenant t = new Tenant(1, Optional.of(2L), TenantNames.of("city-museum", "collectiveaccess.localhost"), "pro",
         status, Optional.empty(), source, Optional.empty(), Optional.of("cus_X1"), Optional.empty(), now, now,
-        Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), 1, Optional.empty());
     return new StoredTenant(t, emailInGit, emailInGit ? Optional.of("registrar@city-museum.org") : Optional.empty());
   }
 }

@@ -12,7 +12,7 @@ import io.caprovisioner.gitops.GitChange;
 import io.caprovisioner.gitops.JGitGitopsWriter;
 import io.caprovisioner.lifecycle.ProvisionRequest;
 import io.caprovisioner.lifecycle.TenantLifecycle;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.tenant.Tenant;
 import io.caprovisioner.tenant.TenantSource;
@@ -43,7 +43,7 @@ class StripeOwnedTenantsTest {
     try (ImportFixture f = new ImportFixture(tmp).start(Map.of())) {
       Config config = ConfigLoader.load(TestService.env(f.db, tmp.resolve("replica"), f.serviceEnv(Map.of())));
       Pool pool = Database.pool(vertx, f.db, 2);
-      Tenant stripe = result(new TenantLifecycle(pool, config).provision(new ProvisionRequest("customer@example.com",
+      Tenant stripe = result(new TenantLifecycle(pool, config.tenants(), config.plans()).provision(new ProvisionRequest("customer@example.com",
           "pro", Optional.of("ab12cd34"), TenantSource.STRIPE, Optional.of("cus_ABC123"), Optional.of("sub_1"),
           Optional.empty(), Optional.of("evt_1"), "stripe-webhook")));
       try (JGitGitopsWriter writer = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config))) {
@@ -74,7 +74,7 @@ class StripeOwnedTenantsTest {
       f.awaitImportOf(f.remoteTip().orElseThrow());
       assertThat(f.tenant("ab12cd34").get().getString("status")).isEqualTo("pending");
       assertThat(f.logMessages(stripe.id())).anyMatch(m -> m.contains("owned by Stripe: not deleted"));
-      assertThat(f.jobKinds(stripe.id())).containsExactly("tenant.provision");
+      assertThat(f.intentKinds(stripe.id())).containsExactly("provision");
       pool.close();
     } finally {
       vertx.close();

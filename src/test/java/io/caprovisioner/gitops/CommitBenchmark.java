@@ -1,7 +1,7 @@
 package io.caprovisioner.gitops;
 
 import io.caprovisioner.config.Config;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.TestConfigs;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.tenant.Plan;

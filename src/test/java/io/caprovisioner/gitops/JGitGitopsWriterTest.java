@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.caprovisioner.config.Config;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.TestConfigs;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.tenant.Plan;

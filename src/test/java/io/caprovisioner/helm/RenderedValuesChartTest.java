@@ -7,7 +7,7 @@ import io.caprovisioner.config.Config;
 import io.caprovisioner.render.RenderedTenant;
 import io.caprovisioner.render.TestConfigs;
 import io.caprovisioner.render.YamlTenantRenderer;
-import io.caprovisioner.render.TenantDesired;
+import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.tenant.Plan;
 import io.caprovisioner.tenant.TenantState;
 import java.nio.file.Path;

@@ -40,7 +40,7 @@ class JobDispatcherTest {
     JobHandler handler = ctx -> {
       Job job = ctx.job();
       runs.merge(job.id(), 1, Integer::sum);
-      job.tenantId().ifPresent(t -> {
+      job.subject().ifPresent(t -> {
         startedPerTenant.computeIfAbsent(t, k -> Collections.synchronizedList(new ArrayList<>())).add(job.id());
         if (concurrentPerTenant.computeIfAbsent(t, k -> new AtomicInteger()).incrementAndGet() > 1) {
           overlap.incrementAndGet();
@@ -48,7 +48,7 @@ class JobDispatcherTest {
       });
       Promise<Outcome> p = Promise.promise();
       ctx.vertx().setTimer(1 + job.id() % 5, x -> {
-        job.tenantId().ifPresent(t -> concurrentPerTenant.get(t).decrementAndGet());
+        job.subject().ifPresent(t -> concurrentPerTenant.get(t).decrementAndGet());
         p.complete(Outcome.done("ok"));
       });
       return p.future();
@@ -74,30 +74,32 @@ class JobDispatcherTest {
   }
 
   @Test
-  void aJobWhoseWorkerWasKilledRunsAgainAfterItsLeaseExpiresAndItsDoneStepsAreNotRepeated() {
-    long tenant = db.tenant("killed");
-    AtomicInteger databaseCreated = new AtomicInteger();
-    AtomicInteger installs = new AtomicInteger();
-    Promise<Void> never = Promise.promise();
-    // first runner: does step one, then hangs in step two until it is "killed"
-    JobHandler hanging = ctx -> ctx.step("one", 1, s -> {
-      databaseCreated.incrementAndGet();
-      return Future.succeededFuture(Outcome.done("created"));
-    }).compose(o -> ctx.step("two", 2, s -> never.future().map(v -> Outcome.done("never"))));
-    JobHandler healthy = ctx -> ctx.step("one", 1, s -> {
-      databaseCreated.incrementAndGet();
-      return Future.succeededFuture(Outcome.done("created"));
-    }).compose(o -> ctx.step("two", 2, s -> {
-      installs.incrementAndGet();
-      return Future.succeededFuture(Outcome.done("installed"));
-    }));
+  void aJobWhoseWorkerStalledRunsAgainAfterItsLeaseExpiresAndTheStalledWorkersWritesAreRefused() {
+    long tenant = db.tenant("stalled");
+    db.rows("CREATE TABLE effects (job_id BIGINT, by_runner TEXT)");
+    Promise<Void> resume = Promise.promise();
+    AtomicInteger refused = new AtomicInteger();
+    // first runner: stalls (a SIGSTOP, a long GC pause) past its lease, then tries to record its work
+    JobHandler stalling = ctx -> ctx.progress("two")
+        .compose(v -> resume.future())
+        .compose(v -> ctx.fenced(sql -> sql.preparedQuery("INSERT INTO effects VALUES ($1, 'stalled')")
+            .execute(io.vertx.sqlclient.Tuple.of(ctx.job().id()))))
+        .map(v -> Outcome.done("late"))
+        .onFailure(e -> {
+          if (e instanceof LeaseLostException) {
+            refused.incrementAndGet();
+          }
+        });
+    JobHandler healthy = ctx -> ctx.fenced(sql -> sql.preparedQuery("INSERT INTO effects VALUES ($1, 'rescuer')")
+        .execute(io.vertx.sqlclient.Tuple.of(ctx.job().id()))).map(v -> Outcome.done("done"));
     long id = db.enqueue(tenant, "test.pipeline", new JsonObject(), null).orElseThrow();
-    var doomed = db.runner(QueueFixture.fast(1, "doomed").withLease(Duration.ofSeconds(1)))
-        .register("test.pipeline", hanging);
-    doomed.start();
+    // a long lease: no renewal comes in the test's time, so nothing but the database's fence can refuse
+    var stalled = db.runner(QueueFixture.fast(1, "stalled").withLease(Duration.ofMinutes(5)))
+        .register("test.pipeline", stalling);
+    stalled.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> "two".equals(db.job(id).getString("step")));
-
-    await(doomed.vertx().close()); // the process dies: no release, no more lease renewals
+    // the pause outlasts the lease
+    db.rows("UPDATE jobs SET lease_until = now() - interval '1 second' WHERE id = $1", id);
     var rescuer = db.runner(QueueFixture.fast(1, "rescuer")).register("test.pipeline", healthy);
     rescuer.start();
 
@@ -105,10 +107,47 @@ class JobDispatcherTest {
     Row job = db.job(id);
     assertThat(job.getInteger("attempts")).isEqualTo(2);
     assertThat(job.getString("last_error")).contains("lease expired");
-    assertThat(databaseCreated).hasValue(1);
-    assertThat(installs).hasValue(1);
-    assertThat(db.rows("SELECT state FROM job_steps WHERE job_id = $1 ORDER BY position", id))
-        .extracting(r -> r.getString("state")).containsExactly("done", "done");
+    // the stalled worker wakes up: its write is refused, the job stays the rescuer's result
+    stalled.vertx().runOnContext(v -> resume.complete());
+    await().atMost(Duration.ofSeconds(10)).untilAtomic(refused, org.hamcrest.Matchers.equalTo(1));
+    assertThat(db.rows("SELECT by_runner FROM effects")).extracting(r -> r.getString(0)).containsExactly("rescuer");
+    assertThat(db.job(id).getString("state")).isEqualTo("done");
+  }
+
+  @Test
+  void aRequestWhileTheJobRunsRunsItOnceMoreAndARequestWhileItWaitsWakesIt() {
+    long tenant = db.tenant("requested");
+    AtomicInteger runs = new AtomicInteger();
+    Promise<Void> firstRunMayEnd = Promise.promise();
+    JobHandler handler = ctx -> {
+      int n = runs.incrementAndGet();
+      if (n == 1) {
+        return firstRunMayEnd.future().map(v -> Outcome.done("first"));
+      }
+      if (n == 2) {
+        return Future.succeededFuture(Outcome.waitFor("nothing to do for an hour", Duration.ofHours(1)));
+      }
+      return Future.succeededFuture(Outcome.done("third"));
+    };
+    db.runner(QueueFixture.fast(1, "r")).register("test.reconcile", handler).start();
+    long id = request(tenant);
+    await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(db.job(id).getString("state")));
+    // asked again while running (twice): one job, marked to run once more
+    assertThat(request(tenant)).isEqualTo(id);
+    assertThat(request(tenant)).isEqualTo(id);
+    db.vertx.runOnContext(v -> firstRunMayEnd.complete());
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 2
+        && "queued".equals(db.job(id).getString("state")));
+    // waiting an hour; a request makes it due now
+    assertThat(request(tenant)).isEqualTo(id);
+    await().atMost(Duration.ofSeconds(10)).until(() -> "done".equals(db.job(id).getString("state")));
+    assertThat(runs).hasValue(3);
+    assertThat(db.rows("SELECT id FROM jobs")).hasSize(1);
+  }
+
+  private long request(long tenant) {
+    return await(db.pool.withTransaction(sql -> new JobQueue().request(sql, tenant, "test.reconcile",
+        new JsonObject())));
   }
 
   @Test

@@ -16,10 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** A fresh database and blocking helpers for queue tests. */
-final class QueueFixture implements AutoCloseable {
-  final DatabaseUrl url = TestPostgres.freshDatabase();
-  final Vertx vertx = Vertx.vertx();
-  final Pool pool = pool(vertx, url, 8);
+public final class QueueFixture implements AutoCloseable {
+  public final DatabaseUrl url = TestPostgres.freshDatabase();
+  public final Vertx vertx = Vertx.vertx();
+  public final Pool pool = pool(vertx, url, 8);
   private final List<Vertx> extra = new ArrayList<>();
 
   /** TestPostgres has no password, which PgConnectOptions refuses as null. */
@@ -29,7 +29,7 @@ final class QueueFixture implements AutoCloseable {
     return Database.pool(vertx, withPassword, size);
   }
 
-  static RunnerOptions fast(int workers, String id) {
+  public static RunnerOptions fast(int workers, String id) {
     return RunnerOptions.defaults(workers).withRunnerId(id).withLease(Duration.ofSeconds(5))
         .withPoll(Duration.ofMillis(200)).withBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)))
         .withStopGrace(Duration.ofSeconds(5));
@@ -56,7 +56,7 @@ final class QueueFixture implements AutoCloseable {
     }
   }
 
-  long tenant(String name) {
+  public long tenant(String name) {
     return await(pool.preparedQuery("INSERT INTO tenants (name, namespace, helm_release_name, domain, db_name, "
             + "db_user, app_name, plan, source) VALUES ($1, $2, $2, $3, $4, $4, $4, 'starter', 'manual') RETURNING id")
         .execute(Tuple.of(name, "tenant-" + name, "tenant-" + name + ".example.org", "ca_" + name))
@@ -67,12 +67,12 @@ final class QueueFixture implements AutoCloseable {
     return await(pool.withTransaction(sql -> new JobQueue().enqueue(sql, tenantId, kind, payload, dedupe)));
   }
 
-  Row job(long id) {
+  public Row job(long id) {
     return await(pool.preparedQuery("SELECT * FROM jobs WHERE id = $1").execute(Tuple.of(id))
         .map(r -> r.iterator().next()));
   }
 
-  List<Row> rows(String sql, Object... args) {
+  public List<Row> rows(String sql, Object... args) {
     return await(pool.preparedQuery(sql).execute(Tuple.from(args)).map(r -> {
       List<Row> out = new ArrayList<>();
       r.forEach(out::add);
@@ -80,7 +80,7 @@ final class QueueFixture implements AutoCloseable {
     }));
   }
 
-  static <T> T await(Future<T> f) {
+  public static <T> T await(Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,8 +1,11 @@
 package io.caprovisioner.k8s;
 
+import io.caprovisioner.k8s.model.ApplicationReadiness;
+import io.caprovisioner.k8s.model.HelmReleaseReadiness;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.caprovisioner.k8s.ApplicationReadiness.State;
+import io.caprovisioner.k8s.model.ApplicationReadiness.State;
 import io.caprovisioner.render.RenderedTenant;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;

@@ -1,5 +1,7 @@
 package io.caprovisioner.k8s;
 
+import io.caprovisioner.k8s.model.InstallJob;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

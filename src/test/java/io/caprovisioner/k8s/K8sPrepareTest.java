@@ -1,5 +1,8 @@
 package io.caprovisioner.k8s;
 
+import io.caprovisioner.k8s.model.Redactor;
+import io.caprovisioner.k8s.model.TenantSecrets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.caprovisioner.tenant.TenantNames;

@@ -1,5 +1,7 @@
 package io.caprovisioner.render;
 
+import io.caprovisioner.tenant.TenantDesired;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

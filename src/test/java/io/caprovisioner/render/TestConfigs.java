@@ -1,5 +1,7 @@
 package io.caprovisioner.render;
 
+import io.caprovisioner.tenant.TenantDesired;
+
 import io.caprovisioner.config.Config;
 import io.caprovisioner.config.ConfigLoader;
 import io.caprovisioner.tenant.TenantNames;

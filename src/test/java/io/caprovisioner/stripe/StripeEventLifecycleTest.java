@@ -76,7 +76,9 @@ class StripeEventLifecycleTest {
         t.get("id"))).containsEntry("email", "New.Customer@example.org");
     assertThat(service.one("SELECT stripe_customer_id FROM subscriptions WHERE stripe_subscription_id = ?",
         c.subscription())).containsEntry("stripe_customer_id", c.customer());
-    assertThat(service.count("SELECT count(*) FROM jobs WHERE tenant_id = ? AND kind = 'tenant.provision'",
+    assertThat(service.count("SELECT count(*) FROM tenant_intents WHERE tenant_id = ? AND kind = 'provision'",
+        t.get("id"))).isEqualTo(1);
+    assertThat(service.count("SELECT count(*) FROM jobs WHERE tenant_id = ? AND kind = 'tenant.reconcile'",
         t.get("id"))).isEqualTo(1);
     assertThat(service.eventStatus(evt)).isEqualTo("applied");
     assertThat(logsFor(evt)).isPositive();
@@ -108,13 +110,13 @@ class StripeEventLifecycleTest {
 
     String unpaid = service.deliverAndApply(c.sub(UPDATED, "unpaid", "price_pro", 20));
     assertThat(tenant(c)).containsEntry("status", "suspended").containsEntry("subscription_status", "unpaid");
-    assertThat(service.count("SELECT count(*) FROM jobs WHERE tenant_id = ? AND kind = 'tenant.suspend' "
-        + "AND payload->>'stripe_event_id' = ?", id, unpaid)).isEqualTo(1);
+    assertThat(service.count("SELECT count(*) FROM tenant_intents WHERE tenant_id = ? AND kind = 'suspend' "
+        + "AND stripe_event_id = ?", id, unpaid)).isEqualTo(1);
 
     String paid = service.deliverAndApply(c.invoice(true, 30));
     assertThat(tenant(c)).containsEntry("status", "active");
-    assertThat(service.count("SELECT count(*) FROM jobs WHERE tenant_id = ? AND kind = 'tenant.resume' "
-        + "AND payload->>'stripe_event_id' = ?", id, paid)).isEqualTo(1);
+    assertThat(service.count("SELECT count(*) FROM tenant_intents WHERE tenant_id = ? AND kind = 'resume' "
+        + "AND stripe_event_id = ?", id, paid)).isEqualTo(1);
 
     String deleted = service.deliverAndApply(c.sub(DELETED, "canceled", "price_pro", 40));
     Map<String, Object> t = tenant(c);
@@ -122,8 +124,8 @@ class StripeEventLifecycleTest {
     Instant due = ((java.sql.Timestamp) t.get("deletion_due_at")).toInstant();
     assertThat(due).isBetween(Instant.now().plus(Duration.ofDays(14)).minusSeconds(300),
         Instant.now().plus(Duration.ofDays(14)).plusSeconds(300));
-    assertThat(service.count("SELECT count(*) FROM jobs WHERE tenant_id = ? AND kind = 'tenant.delete' "
-        + "AND payload->>'stripe_event_id' = ?", id, deleted)).isEqualTo(1);
+    assertThat(service.count("SELECT count(*) FROM tenant_intents WHERE tenant_id = ? AND kind = 'delete' "
+        + "AND stripe_event_id = ?", id, deleted)).isEqualTo(1);
     for (String evt : List.of(failed, unpaid, paid, deleted)) {
       assertThat(logsFor(evt)).as(evt).isPositive();
     }
@@ -154,7 +156,7 @@ class StripeEventLifecycleTest {
     String late = service.deliverAndApply(c.invoice(true, 50));
     assertThat(service.eventStatus(late)).isEqualTo("ignored");
     assertThat(tenant(c)).containsEntry("status", "deleting");
-    assertThat(service.count("SELECT count(*) FROM jobs WHERE tenant_id = ? AND kind = 'tenant.resume'", id))
+    assertThat(service.count("SELECT count(*) FROM tenant_intents WHERE tenant_id = ? AND kind = 'resume'", id))
         .isEqualTo(1);
   }
 
@@ -164,8 +166,8 @@ class StripeEventLifecycleTest {
     service.deliverAndApply(c.checkout("upgrade@example.org"));
     String evt = service.deliverAndApply(c.sub(UPDATED, "active", "price_museum", 10));
     assertThat(tenant(c)).containsEntry("plan", "museum").containsEntry("stripe_price_id", "price_museum");
-    assertThat(service.count("SELECT count(*) FROM jobs WHERE kind = 'tenant.plan-change' "
-        + "AND payload->>'stripe_event_id' = ?", evt)).isEqualTo(1);
+    assertThat(service.count("SELECT count(*) FROM tenant_intents WHERE kind = 'plan-change' "
+        + "AND stripe_event_id = ?", evt)).isEqualTo(1);
 
     String unknown = service.deliverAndApply(c.sub(UPDATED, "active", "price_nobody_sells", 20));
     assertThat(tenant(c)).containsEntry("plan", "museum");
@@ -292,8 +294,10 @@ class StripeEventLifecycleTest {
     assertThat(service.count("SELECT count(*) FROM stripe_events WHERE id = ?", id)).isEqualTo(1);
     assertThat(service.count("SELECT count(*) FROM subscriptions WHERE stripe_subscription_id = ?",
         c.subscription())).isEqualTo(1);
-    assertThat(service.count("SELECT count(*) FROM jobs WHERE kind = 'tenant.provision' AND "
-        + "payload->>'stripe_event_id' = ?", id)).isEqualTo(1);
+    assertThat(service.count("SELECT count(*) FROM tenant_intents WHERE kind = 'provision' AND "
+        + "stripe_event_id = ?", id)).isEqualTo(1);
+    assertThat(service.count("SELECT count(*) FROM jobs WHERE kind = 'tenant.reconcile' AND tenant_id = ?",
+        tenant(c).get("id"))).isEqualTo(1);
     assertThat(tenant(c)).containsEntry("status", "pending");
   }
 

@@ -90,8 +90,8 @@ class StripeFixturesTest {
     assertThat(service.eventStatus(ids.get("customer.subscription.updated.openapi.json"))).isEqualTo("applied");
     assertThat(service.eventStatus(ids.get("customer.subscription.deleted.openapi.json"))).isEqualTo("applied");
     assertThat(service.tenantOf(sub)).containsEntry("plan", "pro").containsEntry("status", "deleting");
-    assertThat(service.count("SELECT count(*) FROM jobs WHERE kind = 'tenant.plan-change' AND payload->>"
-        + "'stripe_event_id' = ?", ids.get("customer.subscription.updated.openapi.json"))).isEqualTo(1);
+    assertThat(service.count("SELECT count(*) FROM tenant_intents WHERE kind = 'plan-change' AND "
+        + "stripe_event_id = ?", ids.get("customer.subscription.updated.openapi.json"))).isEqualTo(1);
 
     // the pay-rails checkout gets its plan from a later subscription event
     String payRailsSub = "sub_1LNkeSKXBGcbgpbZ7jMqOPSi";

@@ -29,7 +29,7 @@ class StripeRestartTest {
       service.apply(event.getString("id"));
       assertThat(service.eventStatus(event.getString("id"))).isEqualTo("applied");
       assertThat(service.count("SELECT count(*) FROM tenants")).isEqualTo(1);
-      assertThat(service.count("SELECT count(*) FROM jobs WHERE kind = 'tenant.provision'")).isEqualTo(1);
+      assertThat(service.count("SELECT count(*) FROM tenant_intents WHERE kind = 'provision'")).isEqualTo(1);
     } finally {
       service.close();
     }

@@ -1,0 +1,59 @@
+package io.caprovisioner.app;
+
+import io.caprovisioner.config.Config;
+import io.caprovisioner.crypto.SecretBox;
+import io.caprovisioner.gitops.GitopsWriter;
+import io.caprovisioner.k8s.CaInstallStep;
+import io.caprovisioner.k8s.GitopsAwaitStep;
+import io.caprovisioner.k8s.GitopsGoneStep;
+import io.caprovisioner.k8s.GitopsResources;
+import io.caprovisioner.k8s.K8sPrepareStep;
+import io.caprovisioner.k8s.Kube;
+import io.caprovisioner.k8s.NamespaceDeleteStep;
+import io.caprovisioner.mysql.MysqlCreateStep;
+import io.caprovisioner.mysql.MysqlDropStep;
+import io.caprovisioner.mysql.SharedMysql;
+import io.caprovisioner.pipeline.GitCommitStep;
+import io.caprovisioner.pipeline.GitRemoveStep;
+import io.caprovisioner.pipeline.PipelineOptions;
+import io.caprovisioner.pipeline.TenantCredentials;
+import io.caprovisioner.pipeline.TenantPlan;
+import io.caprovisioner.pipeline.TenantReconciler;
+import io.caprovisioner.render.TenantRenderer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+
+/**
+ * Builds the tenant reconciler from its clients: every step, and which steps undo which (a
+ * dropped database must be created again after a resume). The service and the pipeline tests
+ * wire it the same way.
+ */
+public final class TenantPipelineWiring {
+  private TenantPipelineWiring() {
+  }
+
+  /** @param k8sWorkers fabric8 blocks: its own executor, so slow API calls never starve other blocking work */
+  public static TenantReconciler reconciler(Pool pool, Config config, GitopsWriter gitops, TenantRenderer renderer,
+      KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options) {
+    TenantCredentials credentials = new TenantCredentials(new SecretBox(config.secrets().secretKey()));
+    Kube kube = new Kube(kubernetes, k8sWorkers, options.unavailableRetry());
+    GitopsResources resources = new GitopsResources(config.gitops());
+    GitopsAwaitStep await = new GitopsAwaitStep(kube, resources, renderer, options.awaitPoll(),
+        options.awaitTimeout());
+    GitopsGoneStep gone = new GitopsGoneStep(kube, resources, options.awaitPoll());
+    TenantPlan plan = new TenantPlan(new TenantPlan.Steps(
+        new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name())),
+        new MysqlCreateStep(mysql, credentials, options.unavailableRetry()),
+        new K8sPrepareStep(kube, credentials, config.mysql(), options.unavailableRetry()),
+        await,
+        new CaInstallStep(kube, config.tenants(), credentials, options.caRoot(), options.installPoll(),
+            options.installTimeout()),
+        new GitRemoveStep(gitops, List.of(GitCommitStep.NAME, await.name())),
+        gone,
+        new MysqlDropStep(mysql, options.unavailableRetry(), List.of(MysqlCreateStep.NAME, CaInstallStep.NAME)),
+        new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME, CaInstallStep.NAME))));
+    return new TenantReconciler(pool, config.plans(), plan);
+  }
+}

@@ -1,0 +1,71 @@
+package io.caprovisioner.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP front: routes, bearer auth on everything but {@code /}, {@code /health},
+ * {@code /ready} and {@code /webhooks/*}, and JSON errors for every failure.
+ */
+public final class ApiServer {
+  public static final int API_BODY_LIMIT = 64 * 1024;
+
+  private final Vertx vertx;
+  private final Router router;
+  private HttpServer server;
+
+  public ApiServer(Vertx vertx, String adminToken) {
+    this.vertx = vertx;
+    this.router = Router.router(vertx);
+    BearerAuth auth = new BearerAuth(adminToken);
+    router.route().handler(ctx -> {
+      if (isPublic(ctx.normalizedPath())) {
+        ctx.next();
+      } else {
+        auth.handle(ctx);
+      }
+    });
+    router.route().failureHandler(ErrorResponses::handle);
+    for (int status : new int[] {400, 401, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, ErrorResponses::handle);
+    }
+  }
+
+  static boolean isPublic(String path) {
+    return path.equals("/") || path.equals("/health") || path.equals("/ready") || path.startsWith("/webhooks/");
+  }
+
+  /** A body handler for API routes: JSON up to 64 KiB, larger is a 413. */
+  public static BodyHandler apiBody() {
+    return BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT);
+  }
+
+  /** Lets each feature add its routes. */
+  public ApiServer routes(Consumer<Router> mount) {
+    mount.accept(router);
+    return this;
+  }
+
+  public Future<Integer> listen(int port) {
+    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0"))
+        .requestHandler(router)
+        .listen()
+        .map(s -> {
+          this.server = s;
+          return s.actualPort();
+        });
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to the timeout), then closes. */
+  public Future<Void> shutdown(long timeoutSeconds) {
+    return server == null ? Future.succeededFuture() : server.shutdown(timeoutSeconds, TimeUnit.SECONDS);
+  }
+
+}

@@ -1,0 +1,79 @@
+package io.caprovisioner.pipeline;
+
+import io.caprovisioner.k8s.GitopsResources;
+import io.caprovisioner.render.RenderedTenant;
+import io.caprovisioner.tenant.TenantDesired;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The test plays Argo CD and the Kubernetes Job controller against the mock API server (which
+ * runs no controllers): it creates each committed tenant's Application with our spec-hash
+ * annotation and a Synced / Healthy / Succeeded status, deletes the Applications of removed
+ * tenants, and marks installer Jobs succeeded (or failed, for namespaces listed in failJobsIn).
+ */
+final class FakeControllers {
+  private final KubernetesClient client;
+  private final FakeGitops gitops;
+  final Set<String> failJobsIn = ConcurrentHashMap.newKeySet();
+
+  FakeControllers(KubernetesClient client, FakeGitops gitops) {
+    this.client = client;
+    this.gitops = gitops;
+  }
+
+  synchronized void reconcile() {
+    var apps = client.genericKubernetesResources(GitopsResources.APPLICATION).inNamespace("argocd");
+    for (TenantDesired d : gitops.repo.values()) {
+      String hash = gitops.render(d).specHash();
+      GenericKubernetesResource live = apps.withName(d.names().application()).get();
+      if (live == null || !hash.equals(live.getMetadata().getAnnotations().get(RenderedTenant.SPEC_HASH_ANNOTATION))) {
+        Map<String, Object> source = Map.of("repoURL", "https://charts.example.org", "chart", "collectiveaccess",
+            "helm", Map.of("valuesObject", Map.of("state", d.state().wire(), "plan", d.plan().name())));
+        GenericKubernetesResource app = new GenericKubernetesResourceBuilder()
+            .withApiVersion("argoproj.io/v1alpha1").withKind("Application")
+            .withNewMetadata().withName(d.names().application()).withNamespace("argocd")
+            .withAnnotations(Map.of(RenderedTenant.SPEC_HASH_ANNOTATION, hash)).endMetadata()
+            .addToAdditionalProperties("spec", Map.of("source", source))
+            .addToAdditionalProperties("status", Map.of(
+                "sync", Map.of("status", "Synced", "comparedTo", Map.of("source", source)),
+                "health", Map.of("status", "Healthy"),
+                "operationState", Map.of("phase", "Succeeded", "syncResult", Map.of("source", source))))
+            .build();
+        if (live == null) {
+          apps.resource(app).create();
+        } else {
+          app.getMetadata().setResourceVersion(live.getMetadata().getResourceVersion());
+          apps.resource(app).update();
+        }
+      }
+    }
+    for (GenericKubernetesResource app : apps.list().getItems()) {
+      if (!gitops.repo.containsKey(app.getMetadata().getName())) {
+        apps.withName(app.getMetadata().getName()).delete();
+      }
+    }
+    List<Job> jobs = client.batch().v1().jobs().inAnyNamespace().list().getItems();
+    for (Job job : jobs) {
+      if (job.getStatus() == null || job.getStatus().getConditions() == null
+          || job.getStatus().getConditions().isEmpty()) {
+        boolean fail = failJobsIn.contains(job.getMetadata().getNamespace());
+        client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
+            .editStatus(j -> {
+              j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
+                  .withSucceeded(fail ? 0 : 1).withFailed(fail ? 1 : 0)
+                  .withConditions(new JobConditionBuilder().withType(fail ? "Failed" : "Complete").withStatus("True")
+                      .build()).build());
+              return j;
+            });
+      }
+    }
+  }
+}
