@@ -268,7 +268,7 @@ class CollectiveAccessChartTest {
 
   static Stream<Arguments> nonsense() {
     return Stream.of(
-        Arguments.of("unknown plan", "plan.name", "enterprise"),
+        Arguments.of("plan name that is no catalogue name", "plan.name", "Gold plan"),
         Arguments.of("suspended as a string", "suspended", "yes"),
         Arguments.of("storage size as a number", "storage.size", 100),
         Arguments.of("storage size without unit", "storage.size", "lots"),
