@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.SortedMap;
@@ -35,6 +36,7 @@ import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,15 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   /** The service's own identity; no person's address ever appears as author. */
   private static final String COMMITTER_NAME = "ca-provisioner";
   static final String COMMITTER_EMAIL = "ca-provisioner@noreply.invalid";
+  /**
+   * Left in a shard folder whose last tenant is removed. Argo CD's ApplicationSet makes one root
+   * Application per folder under tenants/: were the folder to vanish, the root would vanish (or,
+   * kept, fail on a missing path) before it pruned the tenant's Application, which would then run
+   * on with nothing left to delete it.
+   */
+  static final String SHARD_KEEP = ".keep";
+  private static final byte[] SHARD_KEEP_TEXT = ("Keeps this shard folder, and so its Argo CD root Application, when its "
+      + "last tenant is removed; see argocd/applicationset.yaml.\n").getBytes(StandardCharsets.UTF_8);
 
   private final TenantRenderer renderer;
   private final TemplateSource templates;
@@ -227,6 +238,9 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       for (PendingChange change : batch) {
         ObjectId folder = change.files == null ? null : editor.insertFlatTree(change.files);
         ObjectId newTree = editor.replace(tree, change.folder, folder);
+        if (change.files == null) {
+          newTree = keepShardFolder(editor, reader, newTree, change.folder);
+        }
         if (newTree.equals(tree)) {
           shas.add(Optional.empty());
           continue;
@@ -238,6 +252,18 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       inserter.flush();
       return new Built(tip, shas);
     }
+  }
+
+  /** Also for a folder someone else removed: the service's delete then brings the shard back. */
+  private static ObjectId keepShardFolder(TreePathEditor editor, ObjectReader reader, ObjectId tree, String tenantFolder)
+      throws IOException {
+    String shard = tenantFolder.substring(0, tenantFolder.lastIndexOf('/'));
+    try (TreeWalk existing = TreeWalk.forPath(reader, shard, tree)) {
+      if (existing != null) {
+        return tree;
+      }
+    }
+    return editor.replace(tree, shard, editor.insertFlatTree(Map.of(SHARD_KEEP, SHARD_KEEP_TEXT)));
   }
 
   private ObjectId skeletonCommit() throws IOException {

@@ -95,4 +95,19 @@ class ArgocdBootstrapFilesTest {
     return group.equals(rule.get("group")) && object.getKind().equals(rule.get("kind"))
         && object.getMetadata().getName().matches(regex);
   }
+
+  /** The pruning order of a removed tenant depends on its shard's root outliving it. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theApplicationSetNeverDeletesAShardRootNorCascades() throws Exception {
+    Map<String, Object> set = (Map<String, Object>) CrdSchemas.loadAll(
+        Files.readString(Path.of("argocd/applicationset.yaml"))).get(0);
+    assertThat(Charts.<String>req(set, "spec", "syncPolicy", "applicationsSync")).isEqualTo("create-update");
+    assertThat(Charts.<Boolean>req(set, "spec", "syncPolicy", "preserveResourcesOnDeletion")).isTrue();
+    // a finalizer on a root would make deleting it delete every tenant Application of the shard
+    assertThat(Charts.<Object>at(set, "spec", "template", "metadata", "finalizers")).isNull();
+    // one root per shard folder, which the writer keeps (JGitGitopsWriterTest) once it is empty
+    assertThat(Charts.<String>req(set, "spec", "generators", 0, "git", "directories", 0, "path"))
+        .isEqualTo("tenants/*");
+  }
 }
