@@ -69,6 +69,48 @@ class YamlTenantRendererTest {
         .containsEntry(RenderedTenant.SPEC_HASH_ANNOTATION, rendered.specHash());
   }
 
+  static Map<Object, Object> annotations(Config config) {
+    return (Map<Object, Object>) at(yaml(YamlTenantRenderer.fromConfig(config)
+        .render(TestConfigs.stripeTenant(config, "ab12cd34", "pro")).files().get("application.yaml")),
+        "metadata", "annotations");
+  }
+
+  @Test
+  void theStripeCustomerLinkOpensTestModeCustomersInTheTestDashboard() {
+    String live = "https://dashboard.stripe.com/customers/cus_AB12CD34";
+    String test = "https://dashboard.stripe.com/test/customers/cus_AB12CD34";
+    String link = "link.argocd.argoproj.io/stripe-customer";
+    // key-shaped strings are built here so that no scanner mistakes this file for a leak
+    String testKey = "sk_" + "test_" + "0123456789abcdef";
+    String liveKey = "sk_" + "live_" + "0123456789abcdef";
+    assertThat(annotations(config(Map.of()))).containsEntry(link, live);
+    assertThat(annotations(config(Map.of("STRIPE_LIVEMODE", "false")))).containsEntry(link, test);
+    assertThat(annotations(config(Map.of("STRIPE_SECRET_KEY", testKey)))).containsEntry(link, test);
+    assertThat(annotations(config(Map.of("STRIPE_SECRET_KEY", "rk_" + "test_" + "0123456789")))).containsEntry(link, test);
+    assertThat(annotations(config(Map.of("STRIPE_SECRET_KEY", liveKey)))).containsEntry(link, live);
+    // STRIPE_LIVEMODE is what the offline tools see, so it decides when it is set
+    assertThat(annotations(config(Map.of("STRIPE_LIVEMODE", "true", "STRIPE_SECRET_KEY", testKey))))
+        .containsEntry(link, live);
+  }
+
+  @Test
+  void theForgeLinkPointsAtTheTenantsFolderOnlyWhenGitopsWebUrlIsSet() {
+    String folder = "tenants/" + TenantNamesShard.of("tenant-ab12cd34") + "/tenant-ab12cd34";
+    assertThat(annotations(config(Map.of("GITOPS_WEB_URL", "https://github.com/example/ca-gitops/tree/main/"))))
+        .containsEntry("link.argocd.argoproj.io/gitops-folder", "https://github.com/example/ca-gitops/tree/main/" + folder);
+    assertThat(annotations(config(Map.of()))).doesNotContainKey("link.argocd.argoproj.io/gitops-folder");
+    assertThatThrownBy(() -> config(Map.of("GITOPS_WEB_URL", "https://bot:ghp_x@github.com/example/ca-gitops")))
+        .hasMessageContaining("GITOPS_WEB_URL");
+  }
+
+  @Test
+  void aFailedSyncIsRetriedOnTheNewestCommit() {
+    Config config = config(Map.of());
+    Map<?, ?> app = yaml(YamlTenantRenderer.fromConfig(config).render(TestConfigs.stripeTenant(config, "ab12cd34", "pro"))
+        .files().get("application.yaml"));
+    assertThat(at(app, "spec", "syncPolicy", "retry", "refresh")).isEqualTo(true);
+  }
+
   @Test
   void renderingIsByteIdenticalAcrossRenderersAndTheHashFollowsTheSpec() {
     Config config = config(Map.of());
