@@ -1,6 +1,7 @@
 package io.caprovisioner.gitops;
 
 import io.caprovisioner.config.Config;
+import io.caprovisioner.config.RenderSettings;
 import io.caprovisioner.render.RenderedTenant;
 import io.caprovisioner.render.TemplateSource;
 import io.caprovisioner.render.TenantDesired;
@@ -68,6 +69,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       + "last tenant is removed; see argocd/applicationset.yaml.\n").getBytes(StandardCharsets.UTF_8);
 
   private final TenantRenderer renderer;
+  private final Config config;
   private final TemplateSource templates;
   private final GitopsRemote remote;
   private final LocalClone clone;
@@ -78,6 +80,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
 
   public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer) {
     this.renderer = renderer;
+    this.config = config;
     this.templates = TemplateSource.of(config.gitops());
     this.remote = GitopsRemote.of(config, config.gitops().sshKnownHosts());
     Path cloneDir = config.home().resolve("gitops/clone.git").toAbsolutePath().normalize();
@@ -267,7 +270,9 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   }
 
   private ObjectId skeletonCommit() throws IOException {
-    SortedMap<String, byte[]> files = templates.skeleton();
+    SortedMap<String, byte[]> files = new TreeMap<>(templates.skeleton());
+    // CI and staff's tools render with these; an operator's own skeleton may bring its own
+    files.putIfAbsent(RenderSettings.FILE, RenderSettings.text(config).getBytes(StandardCharsets.UTF_8));
     Repository repo = clone.repository();
     try (ObjectInserter inserter = repo.newObjectInserter()) {
       DirCache index = DirCache.newInCore();
