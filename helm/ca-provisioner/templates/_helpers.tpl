@@ -41,6 +41,7 @@ app.kubernetes.io/part-of: ca-provisioner
   "DB_USER" $c.dbUser
   "GITOPS_REPO_URL" $c.gitopsRepoUrl
   "GITOPS_BRANCH" $c.gitopsBranch
+  "GITOPS_WEB_URL" $c.gitopsWebUrl
   "GITOPS_FLAVOR" $c.gitopsFlavor
   "GIT_USERNAME" $c.gitUsername
   "HELM_CHART_REPO" $c.helmChartRepo

@@ -62,7 +62,7 @@ final class TenantNewCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Config config = OfflineToolConfig.load(env);
+    Config config = OfflineToolConfig.load(env, repo);
     CheckoutPaths paths = new CheckoutPaths(repo);
     if (!Files.isDirectory(paths.root().resolve(CheckoutLayout.TENANTS))) {
       err.println(paths.root() + ": no tenants/ folder here; run this in a clone of the gitops repository "

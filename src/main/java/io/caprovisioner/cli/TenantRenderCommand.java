@@ -35,7 +35,7 @@ final class TenantRenderCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Config config = OfflineToolConfig.load(env);
+    Config config = OfflineToolConfig.load(env, repo);
     YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
     CheckoutPaths paths = new CheckoutPaths(repo);
     CheckoutLayout.Scan scan = CheckoutLayout.scan(paths, renderer.manifestFileName());

@@ -35,7 +35,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    RepositoryValidator validator = new RepositoryValidator(OfflineToolConfig.load(env));
+    RepositoryValidator validator = new RepositoryValidator(OfflineToolConfig.load(env, repo));
     Optional<String> baseRef = Optional.ofNullable(base);
     Optional<Map<String, String>> baseFiles = baseRef.isEmpty() ? Optional.empty()
         : Optional.of(BaseRevision.tenantFiles(repo, baseRef.get()));

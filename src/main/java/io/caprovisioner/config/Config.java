@@ -48,6 +48,17 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
       webhookSecrets = List.copyOf(webhookSecrets);
     }
 
+    /**
+     * Whether the service's customers live in Stripe's test mode, for links to the dashboard:
+     * STRIPE_LIVEMODE when set, else the secret key's prefix ({@code sk_test_}/{@code rk_test_});
+     * with neither, live. Only STRIPE_LIVEMODE reaches the offline tools (they never see a key),
+     * which is why the service writes its answer into the gitops repository's settings file.
+     */
+    public boolean testMode() {
+      return livemode.map(live -> !live)
+          .orElseGet(() -> secretKey.map(k -> k.startsWith("sk_test_") || k.startsWith("rk_test_")).orElse(false));
+    }
+
     @Override
     public String toString() {
       return "Stripe[webhookSecrets=" + webhookSecrets.size() + ", secretKey=" + secretKey.map(k -> "set")
@@ -63,11 +74,22 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
    * @param pollInterval   GITOPS_POLL_INTERVAL
    * @param maxDeletions   GITOPS_MAX_DELETIONS: more tenant folders removed from Git at once than this
    *                       wait for an operator's confirmation
+   * @param webUrl         GITOPS_WEB_URL: the forge's page of the branch's root folder (no trailing
+   *                       slash); a tenant's folder is linked at {@code <webUrl>/tenants/<shard>/<namespace>}
    */
   public record Gitops(Optional<String> repoUrl, String branch, String flavor, Optional<Path> templateDir,
       Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Optional<Path> sshKnownHosts,
-      Duration pollInterval, Optional<String> webhookToken, String argocdNamespace, int maxDeletions) {
+      Duration pollInterval, Optional<String> webhookToken, String argocdNamespace, int maxDeletions,
+      Optional<String> webUrl) {
     public static final int DEFAULT_MAX_DELETIONS = 3;
+
+    /** The shape before GITOPS_WEB_URL existed: no forge link. */
+    public Gitops(Optional<String> repoUrl, String branch, String flavor, Optional<Path> templateDir,
+        Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Optional<Path> sshKnownHosts,
+        Duration pollInterval, Optional<String> webhookToken, String argocdNamespace, int maxDeletions) {
+      this(repoUrl, branch, flavor, templateDir, username, token, sshKeyFile, sshKnownHosts, pollInterval,
+          webhookToken, argocdNamespace, maxDeletions, Optional.empty());
+    }
 
     /** The shape before GITOPS_MAX_DELETIONS existed; its default applies. */
     public Gitops(Optional<String> repoUrl, String branch, String flavor, Optional<Path> templateDir,
@@ -81,7 +103,7 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
     public String toString() {
       return "Gitops[repoUrl=" + repoUrl + ", branch=" + branch + ", flavor=" + flavor + ", templateDir="
           + templateDir + ", token=" + token.map(t -> "set").orElse("unset") + ", pollInterval=" + pollInterval
-          + ", argocdNamespace=" + argocdNamespace + ", maxDeletions=" + maxDeletions + "]";
+          + ", argocdNamespace=" + argocdNamespace + ", maxDeletions=" + maxDeletions + ", webUrl=" + webUrl + "]";
     }
   }
 

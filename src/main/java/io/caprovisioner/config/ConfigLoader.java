@@ -104,7 +104,8 @@ public final class ConfigLoader {
         get("GIT_SSH_KEY_FILE").map(Path::of), get("GIT_SSH_KNOWN_HOSTS").map(Path::of),
         Duration.ofSeconds(integer("GITOPS_POLL_INTERVAL", 30, 1, 86_400)), get("GIT_WEBHOOK_TOKEN"),
         get("ARGOCD_NAMESPACE").orElse("argocd"),
-        integer("GITOPS_MAX_DELETIONS", Config.Gitops.DEFAULT_MAX_DELETIONS, 0, 100_000));
+        integer("GITOPS_MAX_DELETIONS", Config.Gitops.DEFAULT_MAX_DELETIONS, 0, 100_000),
+        get("GITOPS_WEB_URL").map(ConfigLoader::webUrl));
 
     Config.Chart chart = new Config.Chart(
         get("HELM_CHART_REPO").orElse("https://charts.caprovisioner.io"),
@@ -165,6 +166,22 @@ public final class ConfigLoader {
       case "false", "0", "no" -> false;
       default -> throw new ConfigException(name + " must be true or false, not '" + v + "'");
     };
+  }
+
+  /** It ends up in every Application: a typo or a token in it would be committed everywhere. */
+  static String webUrl(String value) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(value);
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException("GITOPS_WEB_URL is not a URL: " + e.getMessage());
+    }
+    if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+        || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new ConfigException("GITOPS_WEB_URL must be an http(s) URL without credentials, query or fragment, "
+          + "e.g. https://github.com/example/ca-gitops/tree/main");
+    }
+    return value.replaceAll("/+$", "");
   }
 
   static Map<String, String> pricePairs(String value) {

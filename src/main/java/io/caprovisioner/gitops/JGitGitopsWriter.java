@@ -1,6 +1,7 @@
 package io.caprovisioner.gitops;
 
 import io.caprovisioner.config.Config;
+import io.caprovisioner.config.RenderSettings;
 import io.caprovisioner.render.RenderedTenant;
 import io.caprovisioner.render.TemplateSource;
 import io.caprovisioner.tenant.TenantDesired;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.SortedMap;
@@ -35,6 +37,7 @@ import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +58,18 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   /** The service's own identity; no person's address ever appears as author. */
   private static final String COMMITTER_NAME = "ca-provisioner";
   static final String COMMITTER_EMAIL = "ca-provisioner@noreply.invalid";
+  /**
+   * Left in a shard folder whose last tenant is removed. Argo CD's ApplicationSet makes one root
+   * Application per folder under tenants/: were the folder to vanish, the root would vanish (or,
+   * kept, fail on a missing path) before it pruned the tenant's Application, which would then run
+   * on with nothing left to delete it.
+   */
+  static final String SHARD_KEEP = ".keep";
+  private static final byte[] SHARD_KEEP_TEXT = ("Keeps this shard folder, and so its Argo CD root Application, when its "
+      + "last tenant is removed; see argocd/applicationset.yaml.\n").getBytes(StandardCharsets.UTF_8);
 
   private final TenantRenderer renderer;
+  private final Config config;
   private final TemplateSource templates;
   private final GitopsRemote remote;
   private final LocalClone clone;
@@ -67,6 +80,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
 
   public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer) {
     this.renderer = renderer;
+    this.config = config;
     this.templates = TemplateSource.of(config.gitops());
     this.remote = GitopsRemote.of(config, config.gitops().sshKnownHosts());
     Path cloneDir = config.home().resolve("gitops/clone.git").toAbsolutePath().normalize();
@@ -227,6 +241,9 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       for (PendingChange change : batch) {
         ObjectId folder = change.files == null ? null : editor.insertFlatTree(change.files);
         ObjectId newTree = editor.replace(tree, change.folder, folder);
+        if (change.files == null) {
+          newTree = keepShardFolder(editor, reader, newTree, change.folder);
+        }
         if (newTree.equals(tree)) {
           shas.add(Optional.empty());
           continue;
@@ -240,8 +257,22 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     }
   }
 
+  /** Also for a folder someone else removed: the service's delete then brings the shard back. */
+  private static ObjectId keepShardFolder(TreePathEditor editor, ObjectReader reader, ObjectId tree, String tenantFolder)
+      throws IOException {
+    String shard = tenantFolder.substring(0, tenantFolder.lastIndexOf('/'));
+    try (TreeWalk existing = TreeWalk.forPath(reader, shard, tree)) {
+      if (existing != null) {
+        return tree;
+      }
+    }
+    return editor.replace(tree, shard, editor.insertFlatTree(Map.of(SHARD_KEEP, SHARD_KEEP_TEXT)));
+  }
+
   private ObjectId skeletonCommit() throws IOException {
-    SortedMap<String, byte[]> files = templates.skeleton();
+    SortedMap<String, byte[]> files = new TreeMap<>(templates.skeleton());
+    // CI and staff's tools render with these; an operator's own skeleton may bring its own
+    files.putIfAbsent(RenderSettings.FILE, RenderSettings.text(config).getBytes(StandardCharsets.UTF_8));
     Repository repo = clone.repository();
     try (ObjectInserter inserter = repo.newObjectInserter()) {
       DirCache index = DirCache.newInCore();

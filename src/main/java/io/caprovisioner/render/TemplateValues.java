@@ -21,6 +21,8 @@ final class TemplateValues {
   static final String VALUES = "values";
   static final String ADMIN_EMAIL = "tenant.adminEmail";
   static final String STRIPE_DASHBOARD = "https://dashboard.stripe.com/customers/";
+  /** Test-mode customers are only found under /test/ in the dashboard. */
+  static final String STRIPE_TEST_DASHBOARD = "https://dashboard.stripe.com/test/customers/";
 
   /** Every name a template may use; see gitops-template/README.md. */
   static final Set<String> NAMES = Set.copyOf(new TreeSet<>(Set.of(
@@ -33,6 +35,7 @@ final class TemplateValues {
       "chart.helmVersion", "chart.gitTag",
       "image.repository", "image.tag",
       "config.certIssuer", "config.argocdNamespace",
+      "gitops.folderUrl",
       VALUES)));
 
   private final Map<String, Object> values;
@@ -71,7 +74,7 @@ final class TemplateValues {
     v.put("plan.storage", plan.storage());
     desired.stripeCustomerId().ifPresent(c -> {
       v.put("stripe.customer", c);
-      v.put("stripe.customerUrl", STRIPE_DASHBOARD + c);
+      v.put("stripe.customerUrl", (config.stripe().testMode() ? STRIPE_TEST_DASHBOARD : STRIPE_DASHBOARD) + c);
     });
     v.put("chart.repoUrl", chart.repoUrl());
     v.put("chart.version", version);
@@ -89,6 +92,8 @@ final class TemplateValues {
     v.put("image.tag", image.tag());
     v.put("config.certIssuer", config.tenants().certIssuer());
     v.put("config.argocdNamespace", config.gitops().argocdNamespace());
+    config.gitops().webUrl().ifPresent(u -> v.put("gitops.folderUrl", u + "/tenants/" + names.shard() + "/"
+        + names.namespace()));
     return new TemplateValues(v);
   }
 

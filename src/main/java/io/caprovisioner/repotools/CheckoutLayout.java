@@ -26,6 +26,8 @@ public final class CheckoutLayout {
   private static final Pattern SHARD = Pattern.compile("^[0-9a-f]{2}$");
   /** Files the skeleton keeps directly under tenants/. */
   private static final Set<String> TENANTS_LEVEL_FILES = Set.of("README.md", ".gitkeep");
+  /** The service keeps an emptied shard folder with it, for Argo CD's per-shard root apps. */
+  private static final String SHARD_KEEP = ".keep";
 
   /** One tenant folder and the regular files in it. */
   public record TenantFolder(String path, String shard, String namespace, Set<String> files) {
@@ -92,6 +94,9 @@ public final class CheckoutLayout {
           return FileVisitResult.CONTINUE;
         }
         if (parts.length == 2 && TENANTS_LEVEL_FILES.contains(parts[1])) {
+          return FileVisitResult.CONTINUE;
+        }
+        if (parts.length == 3 && parts[2].equals(SHARD_KEEP)) {
           return FileVisitResult.CONTINUE;
         }
         if (parts.length == 4 && (parts[3].equals(TENANT_FILE) || parts[3].equals(manifestFileName))) {

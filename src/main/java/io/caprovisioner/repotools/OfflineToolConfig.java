@@ -2,6 +2,8 @@ package io.caprovisioner.repotools;
 
 import io.caprovisioner.config.Config;
 import io.caprovisioner.config.ConfigLoader;
+import io.caprovisioner.config.RenderSettings;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -17,5 +19,10 @@ public final class OfflineToolConfig {
 
   public static Config load(Map<String, String> env) {
     return ConfigLoader.loadForOfflineTools(env);
+  }
+
+  /** With the settings committed in {@code repo} ({@link RenderSettings#FILE}), when it has them. */
+  public static Config load(Map<String, String> env, Path repo) {
+    return ConfigLoader.loadForOfflineTools(RenderSettings.apply(env, repo));
   }
 }

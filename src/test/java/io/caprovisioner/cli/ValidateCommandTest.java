@@ -129,6 +129,15 @@ class ValidateCommandTest {
   }
 
   @Test
+  void theKeepFileOfAShardFolderIsAllowedButNotInsideATenant() throws Exception {
+    Files.writeString(folder("city-museum").getParent().resolve(".keep"), "kept\n");
+    Files.writeString(folder("state-archive").resolve(".keep"), "kept\n");
+    List<String> problems = problems(validate());
+    assertThat(problems).containsExactly(rel("state-archive", ".keep") + ": unexpected file: a tenant folder holds "
+        + "only tenant.yaml and application.yaml (tenants/<shard>/tenant-<id>/)");
+  }
+
+  @Test
   void badNamesAreRefused() throws Exception {
     Path bad = repo.resolve("tenants/" + TenantNames.shardOf("tenant-Bad_Name") + "/tenant-Bad_Name");
     Files.createDirectories(bad);

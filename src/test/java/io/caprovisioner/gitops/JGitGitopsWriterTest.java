@@ -156,7 +156,10 @@ class JGitGitopsWriterTest {
     assertThat(removed).isPresent();
     assertThat(again).isEmpty();
     Path work = checkout(remoteOf(config));
-    assertThat(work.resolve("tenants/" + tenant.names().shard())).doesNotExist();
+    // the shard's folder stays (the ApplicationSet's root for it must live on to prune the tenant)
+    try (var shard = Files.list(work.resolve("tenants/" + tenant.names().shard()))) {
+      assertThat(shard.map(p -> p.getFileName().toString())).containsExactly(JGitGitopsWriter.SHARD_KEEP);
+    }
     assertThat(work.resolve("tenants/README.md")).exists();
     assertThat(await(writer.history(tenant.names(), 10))).extracting(c -> c.action().orElse(""))
         .containsExactly("delete", "provision");
@@ -222,6 +225,24 @@ class JGitGitopsWriterTest {
     assertThat(files.commit()).contains(sha.get());
     assertThat(files.files()).extracting(TenantFile::namespace)
         .containsExactlyInAnyOrder("tenant-ab12cd34", "tenant-cd34ef56");
+  }
+
+  @Test
+  void aShardFolderRemovedByAPullRequestComesBackWithTheServicesRemoval() throws Exception {
+    Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
+    JGitGitopsWriter writer = writer(config);
+    TenantDesired tenant = TestConfigs.stripeTenant(config, "ab12cd34", "pro");
+    await(writer.write(tenant, change(GitAction.PROVISION, "evt_1")));
+    String shard = "tenants/" + tenant.names().shard();
+    Path work = checkout(remoteOf(config));
+    git(work, "rm", "-q", "-r", shard + "/" + tenant.names().namespace());
+    git(work, "commit", "-q", "-m", "Remove the last tenant of its shard");
+    git(work, "push", "-q", "origin", "main");
+
+    Optional<String> removal = await(writer.remove(tenant.names(), change(GitAction.DELETE, null)));
+
+    assertThat(removal).isPresent();
+    assertThat(checkout(remoteOf(config)).resolve(shard + "/" + JGitGitopsWriter.SHARD_KEEP)).isRegularFile();
   }
 
   @Test

@@ -39,7 +39,7 @@ class CaProvisionerChartTest {
   void deploymentRunsTheServiceAsDescribed() {
     Manifests m = render(Map.of());
     assertThat(m.kinds()).containsExactlyInAnyOrder("ClusterRole", "ClusterRoleBinding", "Deployment",
-        "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount");
+        "NetworkPolicy", "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount");
     Map<String, Object> deploy = m.one("Deployment");
     assertThat(Charts.<Integer>req(deploy, "spec", "replicas")).isEqualTo(2);
     Map<String, Object> pod = req(deploy, "spec", "template", "spec");
@@ -152,6 +152,74 @@ class CaProvisionerChartTest {
     assertThat(render(Map.of()).ofKind("ServiceMonitor")).isEmpty();
     Map<String, Object> sm = render(Map.of("serviceMonitor", Map.of("enabled", true))).one("ServiceMonitor");
     assertThat(Charts.<String>req(sm, "spec", "endpoints", 0, "port")).isEqualTo("http");
+  }
+
+  @Test
+  void theNetworkPolicyLetsOnlyTheListedPeersReachThePort() {
+    Manifests m = render(Map.of());
+    Map<String, Object> policy = m.one("NetworkPolicy");
+    assertThat(Charts.<Map<String, Object>>req(m.one("Deployment"), "spec", "template", "metadata", "labels"))
+        .containsAllEntriesOf(req(policy, "spec", "podSelector", "matchLabels"));
+    assertThat(Charts.<List<String>>req(policy, "spec", "policyTypes")).containsExactly("Ingress", "Egress");
+    List<Map<String, Object>> ingress = req(policy, "spec", "ingress");
+    assertThat(ingress).hasSize(1);
+    assertThat(Charts.<List<Object>>req(ingress.get(0), "from")).containsExactly(Map.of("namespaceSelector",
+        Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "ingress-nginx"))));
+    assertThat(Charts.<List<Object>>req(ingress.get(0), "ports")).containsExactly(Map.of("port", "http",
+        "protocol", "TCP"));
+    assertThat(Charts.<List<Object>>req(policy, "spec", "egress")).hasSize(2);
+
+    // no peer listed is no way in, not (as an empty `from` would be) every way in
+    Map<String, Object> closed = render(Map.of("networkPolicy", Map.of("enabled", true, "from", List.of())))
+        .one("NetworkPolicy");
+    assertThat(Charts.<List<Object>>req(closed, "spec", "ingress")).isEmpty();
+    assertThat(render(Map.of("networkPolicy", Map.of("enabled", false))).ofKind("NetworkPolicy")).isEmpty();
+  }
+
+  @Test
+  void theIngressAndTheHttpRouteAreOptionalAndExposeOnlyThePublicPaths() {
+    assertThat(render(Map.of()).ofKind("Ingress")).isEmpty();
+    assertThat(render(Map.of()).ofKind("HTTPRoute")).isEmpty();
+    Map<String, Object> values = Map.of(
+        "ingress", Map.of("enabled", true, "className", "nginx", "host", "ca.example.org", "tlsSecretName", "ca-tls"),
+        "httpRoute", Map.of("enabled", true, "parentRefs", List.of(Map.of("name", "public", "namespace", "gw")),
+            "hostnames", List.of("ca.example.org")));
+    Manifests m = render(values);
+    String service = req(m.one("Service"), "metadata", "name");
+
+    List<Map<String, Object>> paths = req(m.one("Ingress"), "spec", "rules", 0, "http", "paths");
+    assertThat(paths).extracting(p -> p.get("path")).containsExactly("/webhooks");
+    assertThat(paths).allSatisfy(p -> {
+      assertThat(p.get("pathType")).isEqualTo("Prefix");
+      assertThat(Charts.<String>req(p, "backend", "service", "name")).isEqualTo(service);
+    });
+    assertThat(Charts.<String>req(m.one("Ingress"), "spec", "rules", 0, "host")).isEqualTo("ca.example.org");
+
+    Map<String, Object> route = m.one("HTTPRoute");
+    assertThat(Charts.<String>req(route, "apiVersion")).isEqualTo("gateway.networking.k8s.io/v1");
+    List<Map<String, Object>> rules = req(route, "spec", "rules");
+    assertThat(rules).hasSize(1);
+    assertThat(Charts.<List<Object>>req(rules.get(0), "matches")).containsExactly(
+        Map.of("path", Map.of("type", "PathPrefix", "value", "/webhooks")));
+    assertThat(Charts.<List<Object>>req(rules.get(0), "backendRefs")).containsExactly(
+        Map.of("name", service, "port", 8000));
+
+    // the customer pages join by value, not by a chart change
+    List<String> pages = List.of("/webhooks", "/signup", "/welcome", "/credentials", "/billing");
+    Manifests later = render(with(values, "publicPaths", pages));
+    assertThat(Charts.<List<Map<String, Object>>>req(later.one("Ingress"), "spec", "rules", 0, "http", "paths"))
+        .extracting(p -> p.get("path")).containsExactlyElementsOf(pages);
+    assertThat(Charts.<List<Map<String, Object>>>req(later.one("HTTPRoute"), "spec", "rules", 0, "matches"))
+        .extracting(p -> Charts.<String>at(p, "path", "value")).containsExactlyElementsOf(pages);
+
+    assertThatThrownBy(() -> render(Map.of("httpRoute", Map.of("enabled", true))))
+        .hasMessageContaining("parentRefs");
+  }
+
+  @ParameterizedTest(name = "public path {0} is refused")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"/", "/admin", "/admin/tenants", "/tenants", "webhooks"})
+  void theAdminApiCannotBeMadePublic(String path) {
+    assertThatThrownBy(() -> render(Map.of("publicPaths", List.of(path)))).hasMessageContaining("schema");
   }
 
   @Test

@@ -266,9 +266,28 @@ class CollectiveAccessChartTest {
     assertThat(Charts.<String>req(rwx.one("PersistentVolumeClaim"), "spec", "storageClassName")).isEqualTo("cephfs");
   }
 
+  @Test
+  void anHttpRouteCanReplaceTheIngress() {
+    assertThat(render(planValues("pro")).ofKind("HTTPRoute")).isEmpty();
+    Map<String, Object> values = with(with(with(planValues("pro"), "ingress.enabled", false), "httpRoute.enabled", true),
+        "httpRoute.parentRefs", List.of(Map.of("name", "public", "namespace", "gateway-system")));
+    Manifests m = render(values);
+
+    assertThat(m.ofKind("Ingress")).isEmpty();
+    Map<String, Object> route = m.one("HTTPRoute");
+    assertThat(Charts.<List<Object>>req(route, "spec", "hostnames")).containsExactly(planValues("pro").get("domain"));
+    assertThat(Charts.<List<Object>>req(route, "spec", "parentRefs"))
+        .containsExactly(Map.of("name", "public", "namespace", "gateway-system"));
+    Map<String, Object> service = m.one("Service");
+    assertThat(Charts.<List<Object>>req(route, "spec", "rules", 0, "backendRefs")).containsExactly(Map.of(
+        "name", req(service, "metadata", "name"), "port", req(service, "spec", "ports", 0, "port")));
+    assertThatThrownBy(() -> render(with(planValues("pro"), "httpRoute.enabled", true)))
+        .hasMessageContaining("parentRefs");
+  }
+
   static Stream<Arguments> nonsense() {
     return Stream.of(
-        Arguments.of("unknown plan", "plan.name", "enterprise"),
+        Arguments.of("plan name that is no catalogue name", "plan.name", "Gold plan"),
         Arguments.of("suspended as a string", "suspended", "yes"),
         Arguments.of("storage size as a number", "storage.size", 100),
         Arguments.of("storage size without unit", "storage.size", "lots"),

@@ -10,10 +10,12 @@ import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.tenant.Plan;
 import io.caprovisioner.tenant.TenantState;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -92,5 +94,34 @@ class RenderedValuesChartTest {
       }
     });
     assertThat(values).doesNotContain("staff@example.org");
+  }
+
+  /** The YAML block under the README's "### Plans" heading: the example operators copy. */
+  static String readmePlansExample() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int section = readme.indexOf("\n### Plans\n");
+    assertThat(section).as("README has a Plans section").isPositive();
+    int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+    return readme.substring(start, readme.indexOf("```", start));
+  }
+
+  @Test
+  void theReadmesArchivePlanFromPlansFileRendersThroughHelm() throws Exception {
+    Path plans = home.resolve("readme-plans.yaml");
+    Files.writeString(plans, readmePlansExample());
+    Config config = TestConfigs.config(home, Map.of("PLANS_FILE", plans.toString(), "BASE_DOMAIN", "museums.example.org"));
+    assertThat(config.plans().names()).as("the README's example is the archive plan").contains("archive");
+    TenantDesired desired = TestConfigs.stripeTenant(config, "ab2cd3ef", "archive");
+    String values = valuesObjectText(YamlTenantRenderer.fromConfig(config).render(desired).files()
+        .get("application.yaml"));
+
+    Charts.Manifests site = Charts.renderTenantFromYaml(desired.names().helmRelease(), values);
+
+    Map<String, Object> deployment = site.one("Deployment");
+    assertThat((String) req(deployment, "metadata", "labels", "caprovisioner.io/plan")).isEqualTo("archive");
+    Map<String, Object> container = req(deployment, "spec", "template", "spec", "containers", 0);
+    assertThat((String) req(container, "resources", "limits", "memory")).isEqualTo("1Gi");
+    assertThat((String) req(site.one("PersistentVolumeClaim"), "spec", "resources", "requests", "storage"))
+        .isEqualTo("1Ti");
   }
 }

@@ -61,7 +61,7 @@ class ManifestSchemaTest {
       }
     }
     assertThat(problems).isEmpty();
-    assertThat(manifests).isEqualTo(2 * 3 * 2 + 2 * 3 * 2 * 2); // Argo: 1 doc per tenant, Flux: 2
+    assertThat(manifests).isEqualTo(4 * 3 * 2); // one Application or HelmRelease per tenant, nothing else
   }
 
   @Test
