@@ -1,7 +1,7 @@
 package io.caprovisioner.cli;
 
 import io.caprovisioner.config.RenderSettings;
-import io.caprovisioner.gitimport.OfflineToolConfig;
+import io.caprovisioner.repotools.OfflineToolConfig;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

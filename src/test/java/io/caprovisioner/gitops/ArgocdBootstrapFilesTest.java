@@ -3,8 +3,8 @@ package io.caprovisioner.gitops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.caprovisioner.helm.Charts;
-import io.caprovisioner.k8s.InstallJob;
-import io.caprovisioner.k8s.TenantSecrets;
+import io.caprovisioner.k8s.model.InstallJob;
+import io.caprovisioner.k8s.model.TenantSecrets;
 import io.caprovisioner.render.CrdSchemas;
 import io.caprovisioner.tenant.TenantNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
