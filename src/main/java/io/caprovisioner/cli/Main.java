@@ -18,6 +18,7 @@ public final class Main implements Runnable {
   }
 
   public static int run(String... args) {
+    JulBridge.install();
     return new CommandLine(new Main()).setExecutionExceptionHandler(new ConfigErrorHandler()).execute(args);
   }
 
