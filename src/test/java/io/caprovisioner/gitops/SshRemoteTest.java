@@ -59,8 +59,12 @@ class SshRemoteTest {
         "PermitRootLogin prohibit-password",
         "PidFile " + tmp.resolve("sshd.pid"),
         ""));
-    // sshd run by root checks its privilege separation directory even for one test server
-    Files.createDirectories(Path.of("/run/sshd"));
+    // sshd checks its privilege separation directory even for one test server; only root makes it
+    try {
+      Files.createDirectories(Path.of("/run/sshd"));
+    } catch (IOException e) {
+      Assumptions.abort("skipped: /run/sshd is missing and cannot be created (" + e + ")");
+    }
     sshd = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", tmp.resolve("sshd_config").toString())
         .redirectErrorStream(true).redirectOutput(tmp.resolve("sshd.log").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
