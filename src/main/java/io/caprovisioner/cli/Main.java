@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ca-provisioner", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Control plane of a hosted CollectiveAccess service.",
     subcommands = {ServeCommand.class, DbCommand.class, VersionCommand.class, StripeCommand.class,
-        TenantCommand.class, ValidateCommand.class})
+        TenantCommand.class, ValidateCommand.class, SecretsCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -18,6 +18,7 @@ public final class Main implements Runnable {
   }
 
   public static int run(String... args) {
+    JulBridge.install();
     return new CommandLine(new Main()).setExecutionExceptionHandler(new ConfigErrorHandler()).execute(args);
   }
 

@@ -18,6 +18,6 @@ final class StripeSendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    return delivery.send(delivery.config(), Files.readAllBytes(file), System.out);
+    return delivery.send(delivery.config(), Files.readAllBytes(file));
   }
 }

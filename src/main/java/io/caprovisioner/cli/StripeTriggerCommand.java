@@ -15,28 +15,34 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Builds a realistic event of the current API version, signs it as Stripe does and posts it. */
+/**
+ * Builds a realistic event of the current API version, signs it as Stripe does and posts it. The
+ * Stripe CLI's event names work beside the short ones, for the events the service acts on.
+ */
 @Command(name = "trigger", description = "Build, sign and post a realistic Stripe event.",
     subcommands = {StripeTriggerCommand.Checkout.class, StripeTriggerCommand.Subscription.class,
-        StripeTriggerCommand.Invoice.class})
+        StripeTriggerCommand.Invoice.class, StripeTriggerCommand.SubscriptionCreated.class,
+        StripeTriggerCommand.SubscriptionDeleted.class, StripeTriggerCommand.InvoicePaymentFailed.class,
+        StripeTriggerCommand.InvoicePaymentSucceeded.class})
 final class StripeTriggerCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   static int post(StripeDelivery delivery, Config config, JsonObject event) {
-    return delivery.send(config, event.encodePrettily().getBytes(StandardCharsets.UTF_8), System.out);
+    return delivery.send(config, event.encodePrettily().getBytes(StandardCharsets.UTF_8));
   }
 
   static long created(Long option) {
     return option != null ? option : System.currentTimeMillis() / 1000;
   }
 
-  @Command(name = "checkout", description = "checkout.session.completed of a paid subscription (a new tenant).")
+  @Command(name = "checkout", aliases = StripeEventTypes.CHECKOUT_COMPLETED,
+      description = "checkout.session.completed of a paid subscription (a new tenant).")
   static final class Checkout implements Callable<Integer> {
     @Mixin
     StripeDelivery delivery;
@@ -60,17 +66,12 @@ final class StripeTriggerCommand implements Runnable {
     }
   }
 
-  @Command(name = "subscription", description = "customer.subscription.updated (or .deleted) with a status.")
-  static final class Subscription implements Callable<Integer> {
+  /** What every subscription event takes. */
+  abstract static class SubscriptionEvent implements Callable<Integer> {
     @Mixin
     StripeDelivery delivery;
     @Option(names = "--subscription", required = true, description = "Subscription id (sub_...).")
     String subscription;
-    @Option(names = "--status", defaultValue = "active",
-        description = "active, trialing, past_due, unpaid, paused, canceled, incomplete... (default: ${DEFAULT-VALUE}).")
-    String status;
-    @Option(names = "--deleted", description = "Send customer.subscription.deleted (status canceled).")
-    boolean deleted;
     @Option(names = "--plan", defaultValue = "pro", description = "Its price is the plan's first Stripe price.")
     String plan;
     @Option(names = "--price", description = "Price id (overrides --plan).")
@@ -80,20 +81,109 @@ final class StripeTriggerCommand implements Runnable {
     @Option(names = "--created", description = "Event time, unix seconds (default: now).")
     Long created;
 
+    abstract String type();
+
+    abstract String status();
+
     @Override
     public Integer call() {
       Config config = delivery.config();
       String priceId = price != null ? price : config.plans().byName(plan).map(Plan::stripePriceIds)
           .filter(p -> !p.isEmpty()).map(p -> p.get(0)).orElseGet(() -> {
             String placeholder = "price_dev_" + plan;
-            System.out.println("note: plan '" + plan + "' has no Stripe price configured; sending " + placeholder
+            delivery.out().println("note: plan '" + plan + "' has no Stripe price configured; sending " + placeholder
                 + " (map it with STRIPE_PRICE_PLANS=" + placeholder + "=" + plan + ", or pass --price)");
             return placeholder;
           });
-      return post(delivery, config, StripeEventFactory.subscriptionEvent(
-          deleted ? StripeEventTypes.SUBSCRIPTION_DELETED : StripeEventTypes.SUBSCRIPTION_UPDATED, subscription,
-          customer != null ? customer : StripeEventFactory.id("cus"), deleted ? "canceled" : status, priceId,
-          created(created)));
+      return post(delivery, config, StripeEventFactory.subscriptionEvent(type(), subscription,
+          customer != null ? customer : StripeEventFactory.id("cus"), status(), priceId, created(created)));
+    }
+  }
+
+  @Command(name = "subscription", aliases = StripeEventTypes.SUBSCRIPTION_UPDATED,
+      description = "customer.subscription.updated (or .deleted) with a status.")
+  static final class Subscription extends SubscriptionEvent {
+    @Option(names = "--status", defaultValue = "active",
+        description = "active, trialing, past_due, unpaid, paused, canceled, incomplete... (default: ${DEFAULT-VALUE}).")
+    String status;
+    @Option(names = "--deleted", description = "Send customer.subscription.deleted (status canceled).")
+    boolean deleted;
+
+    @Override
+    String type() {
+      return deleted ? StripeEventTypes.SUBSCRIPTION_DELETED : StripeEventTypes.SUBSCRIPTION_UPDATED;
+    }
+
+    @Override
+    String status() {
+      return deleted ? "canceled" : status;
+    }
+  }
+
+  @Command(name = StripeEventTypes.SUBSCRIPTION_CREATED, description = "customer.subscription.created with a status.")
+  static final class SubscriptionCreated extends SubscriptionEvent {
+    @Option(names = "--status", defaultValue = "active", description = "active, trialing, incomplete... "
+        + "(default: ${DEFAULT-VALUE}).")
+    String status;
+
+    @Override
+    String type() {
+      return StripeEventTypes.SUBSCRIPTION_CREATED;
+    }
+
+    @Override
+    String status() {
+      return status;
+    }
+  }
+
+  @Command(name = StripeEventTypes.SUBSCRIPTION_DELETED, description = "customer.subscription.deleted (status canceled).")
+  static final class SubscriptionDeleted extends SubscriptionEvent {
+    @Override
+    String type() {
+      return StripeEventTypes.SUBSCRIPTION_DELETED;
+    }
+
+    @Override
+    String status() {
+      return "canceled";
+    }
+  }
+
+  /** What every invoice event takes. */
+  abstract static class InvoiceEvent implements Callable<Integer> {
+    @Mixin
+    StripeDelivery delivery;
+    @Option(names = "--subscription", required = true, description = "Subscription id (sub_...).")
+    String subscription;
+    @Option(names = "--customer", description = "Customer id (default: a new cus_...).")
+    String customer;
+    @Option(names = "--created", description = "Event time, unix seconds (default: now).")
+    Long created;
+
+    abstract boolean paid();
+
+    @Override
+    public Integer call() {
+      Config config = delivery.config();
+      return post(delivery, config, StripeEventFactory.invoiceEvent(paid(), subscription,
+          customer != null ? customer : StripeEventFactory.id("cus"), created(created)));
+    }
+  }
+
+  @Command(name = StripeEventTypes.INVOICE_PAYMENT_FAILED, description = "invoice.payment_failed of a renewal.")
+  static final class InvoicePaymentFailed extends InvoiceEvent {
+    @Override
+    boolean paid() {
+      return false;
+    }
+  }
+
+  @Command(name = StripeEventTypes.INVOICE_PAYMENT_SUCCEEDED, description = "invoice.payment_succeeded of a renewal.")
+  static final class InvoicePaymentSucceeded extends InvoiceEvent {
+    @Override
+    boolean paid() {
+      return true;
     }
   }
 

@@ -28,7 +28,7 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
   public record Postgres(Optional<DatabaseUrl> url, Path embeddedDataDir) {
   }
 
-  /** ADMIN_API_TOKEN and SECRET_KEY, plus where dev mode keeps generated ones. */
+  /** ADMIN_API_TOKEN and SECRET_KEY (comma-separated keys, the sealing one first), plus where dev mode keeps generated ones. */
   public record Secrets(String adminApiToken, String secretKey, Optional<Path> adminTokenFile) {
     @Override
     public String toString() {

@@ -71,7 +71,7 @@ public final class ConfigLoader {
     if (secretKey == null && dev) {
       secretKey = devSecret(home.resolve("secrets/secret-key"), () -> randomHex(32));
     }
-    requireStrong("SECRET_KEY", secretKey, MIN_TOKEN_LENGTH);
+    secretKey = secretKeys(secretKey);
 
     String webhook = offline ? "whsec_" + randomHex(24) : get("STRIPE_WEBHOOK_SECRET").orElse(null);
     if (webhook == null && dev) {
@@ -197,6 +197,23 @@ public final class ConfigLoader {
       out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
     }
     return out;
+  }
+
+  /**
+   * SECRET_KEY may list several keys for a rotation (the first seals, all open); each must be
+   * strong on its own. A comma therefore separates keys and is never part of one.
+   */
+  private static String secretKeys(String value) {
+    requireStrong("SECRET_KEY", value, MIN_TOKEN_LENGTH);
+    List<String> keys = Arrays.stream(value.split(",")).map(String::trim).toList();
+    for (int i = 0; i < keys.size(); i++) {
+      if (keys.get(i).length() < MIN_TOKEN_LENGTH) {
+        throw new ConfigException("SECRET_KEY: key " + (i + 1) + " of " + keys.size() + " is "
+            + (keys.get(i).isEmpty() ? "empty" : "too weak") + ": use at least " + MIN_TOKEN_LENGTH
+            + " random characters per key, comma-separated, the sealing key first");
+      }
+    }
+    return String.join(",", keys);
   }
 
   private static void requireStrong(String name, String value, int minLength) {

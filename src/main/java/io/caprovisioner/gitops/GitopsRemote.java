@@ -132,7 +132,6 @@ final class GitopsRemote implements AutoCloseable {
     Transport transport = Transport.open(local, uri);
     transport.setTimeout(60);
     if (transport instanceof SshTransport sshTransport) {
-      JdkEd25519.register();
       ssh.ifPresent(sshTransport::setSshSessionFactory);
       // the token is for HTTPS; SSH gets a provider that says no to every question (accept this
       // unknown or changed host key? the key's passphrase?) and keeps the question for the error

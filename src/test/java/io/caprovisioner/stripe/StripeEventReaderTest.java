@@ -3,14 +3,21 @@ package io.caprovisioner.stripe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.caprovisioner.testing.UpstreamData;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** stripe-java parsing of stored events, across API versions. */
 class StripeEventReaderTest {
   private final StripeEventReader reader = new StripeEventReader();
+
+  @BeforeEach
+  void needsTheFixtures() {
+    UpstreamData.folder(StripeFixturesTest.FIXTURES);
+  }
 
   private static String fixture(String name) {
     return new String(StripeFixturesTest.fixture(name), StandardCharsets.UTF_8);

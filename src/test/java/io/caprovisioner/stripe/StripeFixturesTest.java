@@ -2,6 +2,7 @@ package io.caprovisioner.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.caprovisioner.testing.UpstreamData;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,31 +22,41 @@ import org.junit.jupiter.api.Test;
  * signed here: each is applied, ignored or kept with a reason; none fails.
  */
 class StripeFixturesTest {
-  /** Relative to the project root, where Maven runs the tests. */
-  static final Path FIXTURES = Path.of("../shared/fixtures/stripe");
+  static final String FIXTURES = "fixtures/stripe";
   private static StripeTestService service;
 
   @BeforeAll
   static void start() {
+    if (!UpstreamData.present(FIXTURES)) {
+      return;
+    }
     service = new StripeTestService(Map.of("STRIPE_PRICE_PLANS",
         "price_1PgafmB7WZ01zgkW6dKueIc5=pro,price_pro=pro,price_starter=starter"));
   }
 
   @AfterAll
   static void stop() {
-    service.close();
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  @BeforeEach
+  void needsTheFixtures() {
+    UpstreamData.folder(FIXTURES);
   }
 
   static byte[] fixture(String name) {
+    Path dir = UpstreamData.folder(FIXTURES);
     try {
-      return Files.readAllBytes(FIXTURES.resolve(name));
+      return Files.readAllBytes(dir.resolve(name));
     } catch (IOException e) {
-      throw new IllegalStateException("fixture " + name + " (looked in " + FIXTURES.toAbsolutePath() + ")", e);
+      throw new IllegalStateException("fixture " + name + " (looked in " + dir.toAbsolutePath() + ")", e);
     }
   }
 
   static List<String> eventFixtures() throws IOException {
-    try (Stream<Path> files = Files.list(FIXTURES)) {
+    try (Stream<Path> files = Files.list(UpstreamData.folder(FIXTURES))) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
     }
   }
