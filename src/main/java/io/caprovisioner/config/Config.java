@@ -16,7 +16,17 @@ import java.util.Optional;
  */
 public record Config(Path home, boolean devMode, Http http, Postgres postgres, Secrets secrets, Stripe stripe,
     Gitops gitops, Chart chart, TenantMysql mysql, Kubernetes kubernetes, Jobs jobs, Tenants tenants,
-    PlanCatalog plans) {
+    PlanCatalog plans, Brand brand) {
+
+  /**
+   * How the service presents itself to customers (pages, messages).
+   *
+   * @param publicUrl    PUBLIC_URL: the base of every link a customer gets, without a trailing slash
+   * @param name         BRAND_NAME
+   * @param supportEmail SUPPORT_EMAIL: where customers are told to write
+   */
+  public record Brand(String publicUrl, String name, String supportEmail) {
+  }
 
   /** PORT. */
   public record Http(int port) {

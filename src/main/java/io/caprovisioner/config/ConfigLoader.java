@@ -132,11 +132,43 @@ public final class ConfigLoader {
       }
     }
 
-    return new Config(home, dev, new Config.Http(integer("PORT", 8000, 0, 65535)),
+    int port = integer("PORT", 8000, 0, 65535);
+    Config.Brand brand = new Config.Brand(publicUrl(port), get("BRAND_NAME").orElse("CollectiveAccess Cloud"),
+        get("SUPPORT_EMAIL").map(this::supportEmail).orElse("support@" + tenants.baseDomain()));
+
+    return new Config(home, dev, new Config.Http(port),
         new Config.Postgres(dbUrl, home.resolve("pg")),
         new Config.Secrets(adminToken, secretKey, adminTokenFile), stripe, gitops, chart, mysql,
         new Config.Kubernetes(get("KUBERNETES_IN_CLUSTER").map(v -> bool("KUBERNETES_IN_CLUSTER", v)).orElse(false)),
-        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans);
+        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand);
+  }
+
+  /** PUBLIC_URL: http(s), no credentials, no query; default: this machine on PORT (dev). */
+  private String publicUrl(int port) {
+    Optional<String> v = get("PUBLIC_URL");
+    if (v.isEmpty()) {
+      return "http://localhost:" + port;
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(v.get());
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException("PUBLIC_URL is not a URL: " + e.getMessage());
+    }
+    if (uri.getScheme() == null || !List.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+        || uri.getHost() == null || uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
+      throw new ConfigException("PUBLIC_URL must be an http(s) URL with a host and no credentials, query or "
+          + "fragment, e.g. https://signup.example.org");
+    }
+    String text = uri.toString();
+    return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  private String supportEmail(String value) {
+    if (!value.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+      throw new ConfigException("SUPPORT_EMAIL must be an email address, not '" + value + "'");
+    }
+    return value;
   }
 
   private Optional<String> get(String name) {
