@@ -7,6 +7,7 @@ import io.caprovisioner.web.RequestParams;
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.lifecycle.ProvisionRequest;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.tenant.ContactRules;
 import io.caprovisioner.tenant.Tenant;
 import io.caprovisioner.tenant.TenantNames;
 import io.caprovisioner.tenant.TenantSource;
@@ -23,10 +24,7 @@ import java.util.regex.Pattern;
 
 /** {@code /tenants}: list, look up, provision (manual) and delete. */
 public final class TenantRoutes {
-  private static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$");
   private static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9-]{1,63}$");
-  private static final Pattern STRIPE_CUSTOMER = Pattern.compile("^cus_[A-Za-z0-9]{1,250}$");
-  private static final Pattern STRIPE_SUBSCRIPTION = Pattern.compile("^sub_[A-Za-z0-9]{1,250}$");
   private static final Set<String> PROVISION_FIELDS = Set.of("email", "plan", "name", "stripe_customer_id",
       "stripe_subscription_id");
 
@@ -79,7 +77,7 @@ public final class TenantRoutes {
       }
     }
     String email = RequestParams.requiredString(body, "email");
-    if (!EMAIL.matcher(email).matches() || email.length() > 254) {
+    if (!ContactRules.isEmail(email)) {
       throw ApiError.badRequest("email is not a valid email address");
     }
     String plan = RequestParams.requiredString(body, "plan");
@@ -88,11 +86,11 @@ public final class TenantRoutes {
       throw ApiError.badRequest("name must match " + TenantNames.SLUG.pattern() + " and not end with '-'");
     }
     Optional<String> customer = RequestParams.optionalString(body, "stripe_customer_id");
-    if (customer.isPresent() && !STRIPE_CUSTOMER.matcher(customer.get()).matches()) {
+    if (customer.isPresent() && !ContactRules.isStripeCustomerId(customer.get())) {
       throw ApiError.badRequest("stripe_customer_id must look like cus_...");
     }
     Optional<String> subscription = RequestParams.optionalString(body, "stripe_subscription_id");
-    if (subscription.isPresent() && !STRIPE_SUBSCRIPTION.matcher(subscription.get()).matches()) {
+    if (subscription.isPresent() && !ContactRules.isStripeSubscriptionId(subscription.get())) {
       throw ApiError.badRequest("stripe_subscription_id must look like sub_...");
     }
     ProvisionRequest req = new ProvisionRequest(email, plan, name, TenantSource.MANUAL, customer, subscription,

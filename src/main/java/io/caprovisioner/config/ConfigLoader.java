@@ -165,7 +165,7 @@ public final class ConfigLoader {
   }
 
   private String supportEmail(String value) {
-    if (!value.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+    if (!io.caprovisioner.tenant.ContactRules.isEmail(value)) {
       throw new ConfigException("SUPPORT_EMAIL must be an email address, not '" + value + "'");
     }
     return value;

@@ -18,6 +18,9 @@ record ParsedTenantFile(String path, String folder, Optional<TenantDesired> desi
 
   static ParsedTenantFile parse(TenantFile file, Config config) {
     String folder = file.path().substring(0, file.path().lastIndexOf('/'));
+    if (file.unreadable().isPresent()) {
+      return new ParsedTenantFile(file.path(), folder, Optional.empty(), file.unreadable());
+    }
     try {
       TenantDesired d = TenantYaml.parse(file.text(), config.plans(), config);
       String expected = d.names().folder();

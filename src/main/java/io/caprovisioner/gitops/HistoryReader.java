@@ -1,11 +1,13 @@
 package io.caprovisioner.gitops;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.caprovisioner.render.TenantFileText;
+import io.caprovisioner.render.TenantYamlException;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
@@ -57,11 +59,24 @@ final class HistoryReader {
       while (tree.next()) {
         // exactly tenants/<shard>/<namespace>/tenant.yaml; anything deeper or shallower is not a tenant
         if (tree.getDepth() == 3) {
-          byte[] bytes = reader.open(tree.getObjectId(0)).getBytes();
-          files.add(new TenantFile(tree.getPathString(), new String(bytes, StandardCharsets.UTF_8)));
+          files.add(read(reader, tree));
         }
       }
     }
     return files;
+  }
+
+  /** Through the one tenant.yaml reader: a gitlink, a huge blob or bad UTF-8 is reported, never loaded. */
+  private static TenantFile read(ObjectReader reader, TreeWalk tree) throws IOException {
+    String path = tree.getPathString();
+    if (tree.getFileMode(0) != FileMode.REGULAR_FILE && tree.getFileMode(0) != FileMode.EXECUTABLE_FILE) {
+      return TenantFile.unreadable(path, path + ": not a regular file (" + tree.getFileMode(0) + ")");
+    }
+    try {
+      TenantFileText.checkSize(path, reader.getObjectSize(tree.getObjectId(0), ObjectReader.OBJ_ANY));
+      return TenantFile.readable(path, TenantFileText.decode(path, reader.open(tree.getObjectId(0)).getBytes()));
+    } catch (TenantYamlException e) {
+      return TenantFile.unreadable(path, e.getMessage());
+    }
   }
 }

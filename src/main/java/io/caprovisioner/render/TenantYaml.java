@@ -3,6 +3,7 @@ package io.caprovisioner.render;
 import io.caprovisioner.tenant.TenantDesired;
 
 import io.caprovisioner.config.Config;
+import io.caprovisioner.tenant.ContactRules;
 import io.caprovisioner.tenant.Plan;
 import io.caprovisioner.tenant.PlanCatalog;
 import io.caprovisioner.tenant.TenantNames;
@@ -32,9 +33,7 @@ public final class TenantYaml {
   private static final Set<String> METADATA = Set.of("name");
   private static final Set<String> SPEC = Set.of("id", "plan", "state", "source", "domain", "adminEmail",
       "chartVersion", "stripeCustomer");
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
   private static final Pattern CHART_VERSION = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$");
-  private static final Pattern STRIPE_CUSTOMER = Pattern.compile("^cus_[A-Za-z0-9]{1,64}$");
 
   private TenantYaml() {
   }
@@ -82,7 +81,7 @@ public final class TenantYaml {
       if (source != TenantSource.MANUAL) {
         throw new TenantYamlException("spec.adminEmail", "only manual tenants may name an admin contact in git");
       }
-      if (!EMAIL.matcher(adminEmail.get()).matches()) {
+      if (!ContactRules.isEmail(adminEmail.get())) {
         throw new TenantYamlException("spec.adminEmail", "is not an email address: " + adminEmail.get());
       }
     }
@@ -91,7 +90,7 @@ public final class TenantYaml {
       throw new TenantYamlException("spec.chartVersion", "must match " + CHART_VERSION.pattern());
     }
     Optional<String> stripeCustomer = optional(spec, "stripeCustomer");
-    if (stripeCustomer.isPresent() && !STRIPE_CUSTOMER.matcher(stripeCustomer.get()).matches()) {
+    if (stripeCustomer.isPresent() && !ContactRules.isStripeCustomerId(stripeCustomer.get())) {
       throw new TenantYamlException("spec.stripeCustomer", "must be a Stripe customer id (cus_...)");
     }
     return new TenantDesired(names, plan, state, source, chartVersion, stripeCustomer, adminEmail);

@@ -1,5 +1,7 @@
 package io.caprovisioner.repotools;
 
+import io.caprovisioner.render.TenantFileText;
+import io.caprovisioner.render.TenantYamlException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,7 +21,6 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
  * only the service may create or change those.
  */
 public final class BaseRevision {
-  private static final int MAX_FILE_BYTES = 256 * 1024;
 
   private BaseRevision() {
   }
@@ -49,8 +50,13 @@ public final class BaseRevision {
         String[] parts = tree.getPathString().split("/");
         if (parts.length == 4 && parts[3].equals(CheckoutLayout.TENANT_FILE)
             && tree.getFileMode(0) == FileMode.REGULAR_FILE) {
-          byte[] bytes = reader.open(tree.getObjectId(0)).getCachedBytes(MAX_FILE_BYTES);
-          files.put(tree.getPathString(), Utf8.decode(bytes));
+          String path = tree.getPathString();
+          try {
+            TenantFileText.checkSize(path, reader.getObjectSize(tree.getObjectId(0), ObjectReader.OBJ_ANY));
+            files.put(path, TenantFileText.decode(path, reader.open(tree.getObjectId(0)).getBytes()));
+          } catch (TenantYamlException e) {
+            throw new IOException("--base " + ref + ": " + e.getMessage(), e);
+          }
         }
       }
       return files;

@@ -1,5 +1,7 @@
 package io.caprovisioner.repotools;
 
+import io.caprovisioner.render.TenantFileText;
+import io.caprovisioner.render.TenantYamlException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -68,6 +70,10 @@ public final class CheckoutPaths {
     if (Files.size(file) > maxBytes) {
       throw new IOException(relative + ": larger than " + maxBytes + " bytes");
     }
-    return Utf8.decode(Files.readAllBytes(file));
+    try {
+      return TenantFileText.decode(relative, Files.readAllBytes(file));
+    } catch (TenantYamlException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 }

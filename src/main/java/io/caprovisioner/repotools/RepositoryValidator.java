@@ -25,7 +25,7 @@ import java.util.Set;
  * Stripe-owned tenant.
  */
 public final class RepositoryValidator {
-  static final int MAX_FILE_BYTES = 256 * 1024;
+  static final int MAX_FILE_BYTES = io.caprovisioner.render.TenantFileText.MAX_BYTES;
 
   private final Config config;
   private final YamlTenantRenderer renderer;
