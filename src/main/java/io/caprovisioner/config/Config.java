@@ -87,14 +87,14 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
    * @param webUrl         GITOPS_WEB_URL: the forge's page of the branch's root folder (no trailing
    *                       slash); a tenant's folder is linked at {@code <webUrl>/tenants/<shard>/<namespace>}
    */
-  public record Gitops(Optional<String> repoUrl, String branch, String flavor, Optional<Path> templateDir,
+  public record Gitops(Optional<String> repoUrl, String branch, GitopsFlavor flavor, Optional<Path> templateDir,
       Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Optional<Path> sshKnownHosts,
       Duration pollInterval, Optional<String> webhookToken, String argocdNamespace, int maxDeletions,
       Optional<String> webUrl) {
     public static final int DEFAULT_MAX_DELETIONS = 3;
 
     /** The shape before GITOPS_WEB_URL existed: no forge link. */
-    public Gitops(Optional<String> repoUrl, String branch, String flavor, Optional<Path> templateDir,
+    public Gitops(Optional<String> repoUrl, String branch, GitopsFlavor flavor, Optional<Path> templateDir,
         Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Optional<Path> sshKnownHosts,
         Duration pollInterval, Optional<String> webhookToken, String argocdNamespace, int maxDeletions) {
       this(repoUrl, branch, flavor, templateDir, username, token, sshKeyFile, sshKnownHosts, pollInterval,
@@ -102,7 +102,7 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
     }
 
     /** The shape before GITOPS_MAX_DELETIONS existed; its default applies. */
-    public Gitops(Optional<String> repoUrl, String branch, String flavor, Optional<Path> templateDir,
+    public Gitops(Optional<String> repoUrl, String branch, GitopsFlavor flavor, Optional<Path> templateDir,
         Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Optional<Path> sshKnownHosts,
         Duration pollInterval, Optional<String> webhookToken, String argocdNamespace) {
       this(repoUrl, branch, flavor, templateDir, username, token, sshKeyFile, sshKnownHosts, pollInterval,

@@ -95,9 +95,11 @@ public final class ConfigLoader {
     Config.Stripe stripe = new Config.Stripe(webhookSecrets, get("STRIPE_SECRET_KEY"), get("STRIPE_API_BASE"),
         livemode);
 
-    String flavor = get("GITOPS_FLAVOR").orElse("argocd").toLowerCase(Locale.ROOT);
-    if (!flavor.equals("argocd") && !flavor.equals("flux")) {
-      throw new ConfigException("GITOPS_FLAVOR must be argocd or flux, not '" + flavor + "'");
+    GitopsFlavor flavor;
+    try {
+      flavor = GitopsFlavor.fromWire(get("GITOPS_FLAVOR").orElse("argocd"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
     Config.Gitops gitops = new Config.Gitops(get("GITOPS_REPO_URL"), get("GITOPS_BRANCH").orElse("main"), flavor,
         get("GITOPS_TEMPLATE_DIR").map(Path::of), get("GIT_USERNAME"), get("GIT_TOKEN"),

@@ -41,7 +41,7 @@ public final class RenderSettings {
   public static String text(Config config) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("BASE_DOMAIN", config.tenants().baseDomain());
-    settings.put("GITOPS_FLAVOR", config.gitops().flavor());
+    settings.put("GITOPS_FLAVOR", config.gitops().flavor().wire());
     settings.put("HELM_CHART_REPO", config.chart().repoUrl());
     settings.put("HELM_CHART_NAME", config.chart().name());
     settings.put("HELM_CHART_VERSION", config.chart().version());

@@ -1,6 +1,7 @@
 package io.caprovisioner.k8s;
 
 import io.caprovisioner.config.Config;
+import io.caprovisioner.config.GitopsFlavor;
 import io.caprovisioner.tenant.TenantNames;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +29,7 @@ public final class GitopsResources {
   }
 
   public boolean flux() {
-    return "flux".equals(gitops.flavor());
+    return gitops.flavor() == GitopsFlavor.FLUX;
   }
 
   public String kind() {

@@ -3,6 +3,7 @@ package io.caprovisioner.render;
 import io.caprovisioner.tenant.TenantDesired;
 
 import io.caprovisioner.config.Config;
+import io.caprovisioner.config.GitopsFlavor;
 import io.caprovisioner.tenant.TenantSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -36,7 +37,7 @@ public final class YamlTenantRenderer implements TenantRenderer {
   public YamlTenantRenderer(Config config, GitopsTemplates templates) {
     this.config = config;
     this.templates = templates;
-    this.flux = "flux".equals(config.gitops().flavor());
+    this.flux = config.gitops().flavor() == GitopsFlavor.FLUX;
     ImageReference.parse(config.tenants().image()); // a bad image is a start-up error, not a failed job
   }
 

@@ -43,25 +43,25 @@ final class CheckoutApplier {
   }
 
   /** @return the status the checkout event ended in */
-  Future<String> apply(SqlConnection sql, EventFacts.Checkout c, Optional<SubscriptionSnapshot> now) {
+  Future<EventStatus> apply(SqlConnection sql, EventFacts.Checkout c, Optional<SubscriptionSnapshot> now) {
     return subscriptions.find(sql, c.subscriptionId()).compose(existing -> {
       if (existing.isPresent()) {
         String note = "subscription " + c.subscriptionId() + " already has its tenant";
         return log.append(sql, existing.get().tenantId(), "stripe", LogStatus.INFO, "Stripe checkout " + c.eventId()
                 + " ignored: " + note, c.eventId())
-            .compose(v -> finish(sql, c, StripeEventStore.IGNORED, note));
+            .compose(v -> finish(sql, c, EventStatus.IGNORED, note));
       }
       return earlierEvents(sql, c).compose(earlier -> create(sql, c, now, earlier));
     });
   }
 
-  private Future<String> create(SqlConnection sql, EventFacts.Checkout c, Optional<SubscriptionSnapshot> now,
+  private Future<EventStatus> create(SqlConnection sql, EventFacts.Checkout c, Optional<SubscriptionSnapshot> now,
       List<EventFacts.SubscriptionChange> earlier) {
     SubscriptionDecision state = now.map(n -> SubscriptionDecision.of("", Optional.of(n.status())))
         .orElseGet(() -> newestState(c, earlier));
     switch (state.action()) {
       case NOT_YET:
-        return finish(sql, c, StripeEventStore.DEFERRED, "not provisioned yet: " + state.reason());
+        return finish(sql, c, EventStatus.DEFERRED, "not provisioned yet: " + state.reason());
       case CANCEL:
         return ignoreAll(sql, c, earlier, "the subscription ended before its tenant was created (" + state.reason()
             + ")");
@@ -74,7 +74,7 @@ final class CheckoutApplier {
     CheckoutPlan plan = CheckoutPlan.resolve(config.plans(), now.flatMap(SubscriptionSnapshot::priceId),
         c.metadataPlan(), earlierPrice);
     if (plan instanceof CheckoutPlan.NotYetKnown) {
-      return finish(sql, c, StripeEventStore.DEFERRED, "waiting for the plan: neither metadata.plan nor a "
+      return finish(sql, c, EventStatus.DEFERRED, "waiting for the plan: neither metadata.plan nor a "
           + "subscription price is known yet");
     }
     if (plan instanceof CheckoutPlan.Unknown u) {
@@ -92,12 +92,12 @@ final class CheckoutApplier {
     return lifecycle.provision(sql, request, names)
         .compose(tenant -> subscriptions.record(sql, c.subscriptionId(), Optional.of(status), found.priceId(),
                 now.flatMap(SubscriptionSnapshot::currentPeriodEnd), c.created())
-            .compose(v -> finish(sql, c, StripeEventStore.APPLIED, "tenant " + names.namespace() + " created, plan "
+            .compose(v -> finish(sql, c, EventStatus.APPLIED, "tenant " + names.namespace() + " created, plan "
                 + found.plan() + " from " + found.source()))
             .compose(v -> now.isPresent()
                 ? currentState(sql, tenant.id(), c, now.get(), earlier)
                 : inOrder(sql, tenant.id(), earlier))
-            .map(StripeEventStore.APPLIED));
+            .map(EventStatus.APPLIED));
   }
 
   /** Without the API: the newest statement about the subscription, the checkout's own included. */
@@ -126,7 +126,7 @@ final class CheckoutApplier {
       String note = "superseded by the subscription's current state (" + now.status() + ") at checkout " + c.eventId();
       done = done.compose(v -> log.append(sql, tenantId, "stripe", LogStatus.INFO, "Stripe " + e.type() + " " + e.eventId()
               + " applied: " + note, e.eventId()))
-          .compose(v -> events.finish(sql, e.eventId(), StripeEventStore.APPLIED, note, e.subscriptionId()));
+          .compose(v -> events.finish(sql, e.eventId(), EventStatus.APPLIED, note, e.subscriptionId()));
     }
     return done;
   }
@@ -151,7 +151,7 @@ final class CheckoutApplier {
         String note = "superseded by the newer " + earlier.get(decisive).eventId();
         done = done.compose(v -> log.append(sql, tenantId, "stripe", LogStatus.INFO, "Stripe " + e.type() + " "
                 + e.eventId() + " applied: " + note, e.eventId()))
-            .compose(v -> events.finish(sql, e.eventId(), StripeEventStore.APPLIED, note, e.subscriptionId()));
+            .compose(v -> events.finish(sql, e.eventId(), EventStatus.APPLIED, note, e.subscriptionId()));
       } else {
         done = done.compose(v -> changes.apply(sql, e, Optional.empty()).mapEmpty());
       }
@@ -159,13 +159,13 @@ final class CheckoutApplier {
     return done;
   }
 
-  private Future<String> ignoreAll(SqlConnection sql, EventFacts.Checkout c, List<EventFacts.SubscriptionChange> earlier,
+  private Future<EventStatus> ignoreAll(SqlConnection sql, EventFacts.Checkout c, List<EventFacts.SubscriptionChange> earlier,
       String note) {
     Future<Void> done = Future.succeededFuture();
     for (EventFacts.SubscriptionChange e : earlier) {
-      done = done.compose(v -> events.finish(sql, e.eventId(), StripeEventStore.IGNORED, note, e.subscriptionId()));
+      done = done.compose(v -> events.finish(sql, e.eventId(), EventStatus.IGNORED, note, e.subscriptionId()));
     }
-    return done.compose(v -> finish(sql, c, StripeEventStore.IGNORED, note));
+    return done.compose(v -> finish(sql, c, EventStatus.IGNORED, note));
   }
 
   /** The subscription's events stored before its tenant existed, oldest first; unreadable ones are failed. */
@@ -189,13 +189,13 @@ final class CheckoutApplier {
     });
   }
 
-  private Future<String> fail(SqlConnection sql, EventFacts.Checkout c, String reason) {
+  private Future<EventStatus> fail(SqlConnection sql, EventFacts.Checkout c, String reason) {
     LOG.error("stripe checkout {} for {} failed: {}", c.eventId(), c.subscriptionId(), reason);
-    return events.fail(sql, c.eventId(), reason, c.subscriptionId()).map(StripeEventStore.FAILED);
+    return events.fail(sql, c.eventId(), reason, c.subscriptionId()).map(EventStatus.FAILED);
   }
 
-  private Future<String> finish(SqlConnection sql, EventFacts.Checkout c, String status, String note) {
-    LOG.info("stripe checkout {} for {} {}: {}", c.eventId(), c.subscriptionId(), status, note);
+  private Future<EventStatus> finish(SqlConnection sql, EventFacts.Checkout c, EventStatus status, String note) {
+    LOG.info("stripe checkout {} for {} {}: {}", c.eventId(), c.subscriptionId(), status.wire(), note);
     return events.finish(sql, c.eventId(), status, note, c.subscriptionId()).map(status);
   }
 }

@@ -52,7 +52,7 @@ public final class StripeEventApplier {
   }
 
   /** @return the status the event ended in */
-  private Future<String> run(String eventId, boolean replay) {
+  private Future<EventStatus> run(String eventId, boolean replay) {
     return events.find(pool, eventId).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(new IllegalArgumentException("no stored Stripe event " + eventId));
@@ -66,12 +66,12 @@ public final class StripeEventApplier {
         facts = reader.read(stored.payload());
       } catch (StripeEventReader.Unreadable e) {
         LOG.error("stripe event {} cannot be applied: {}", eventId, e.getMessage());
-        return events.fail(pool, eventId, e.getMessage(), null).map(StripeEventStore.FAILED);
+        return events.fail(pool, eventId, e.getMessage(), null).map(EventStatus.FAILED);
       }
       if (facts instanceof EventFacts.Irrelevant irrelevant) {
         LOG.info("stripe event {} ({}) ignored: {}", eventId, stored.type(), irrelevant.reason());
-        return events.finish(pool, eventId, StripeEventStore.IGNORED, irrelevant.reason(), null)
-            .map(StripeEventStore.IGNORED);
+        return events.finish(pool, eventId, EventStatus.IGNORED, irrelevant.reason(), null)
+            .map(EventStatus.IGNORED);
       }
       String subscriptionId = subscriptionOf(facts);
       // asked before the transaction: no connection or lock is held while Stripe answers
@@ -88,12 +88,12 @@ public final class StripeEventApplier {
     });
   }
 
-  private Future<String> dispatch(SqlConnection sql, EventFacts facts, Optional<SubscriptionSnapshot> now) {
+  private Future<EventStatus> dispatch(SqlConnection sql, EventFacts facts, Optional<SubscriptionSnapshot> now) {
     if (facts instanceof EventFacts.Checkout c) {
       return checkouts.apply(sql, c, now);
     }
     EventFacts.SubscriptionChange change = (EventFacts.SubscriptionChange) facts;
-    return changes.apply(sql, change, now).compose(status -> !StripeEventStore.DEFERRED.equals(status)
+    return changes.apply(sql, change, now).compose(status -> !EventStatus.DEFERRED.equals(status)
         ? Future.succeededFuture(status)
         : waitingCheckout(sql, change.subscriptionId(), now)
             .compose(v -> events.find(sql, change.eventId()))
@@ -119,7 +119,7 @@ public final class StripeEventApplier {
     return ((EventFacts.SubscriptionChange) facts).subscriptionId();
   }
 
-  private static boolean done(String status) {
-    return StripeEventStore.APPLIED.equals(status) || StripeEventStore.IGNORED.equals(status);
+  private static boolean done(EventStatus status) {
+    return status.settled();
   }
 }

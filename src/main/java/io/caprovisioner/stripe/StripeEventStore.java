@@ -12,16 +12,10 @@ import java.util.Optional;
 
 /** The {@code stripe_events} table: every event received, its raw body and what became of it. */
 public final class StripeEventStore {
-  public static final String RECEIVED = "received";
-  public static final String APPLIED = "applied";
-  public static final String IGNORED = "ignored";
-  public static final String FAILED = "failed";
-  public static final String DEFERRED = "deferred";
-  public static final List<String> STATUSES = List.of(RECEIVED, APPLIED, IGNORED, FAILED, DEFERRED);
 
   /** A stored event; {@code payload} is the body exactly as Stripe sent it. */
   public record StoredEvent(String id, String type, String apiVersion, Long created, Boolean livemode,
-      String payload, String status, String note, String error, Optional<String> subscriptionId) {
+      String payload, EventStatus status, String note, String error, Optional<String> subscriptionId) {
   }
 
   /**
@@ -33,7 +27,7 @@ public final class StripeEventStore {
             + "note, processed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'ignored' THEN now() END) "
             + "ON CONFLICT (id) DO NOTHING RETURNING id")
         .execute(Tuple.from(new Object[] {e.id(), e.type(), e.apiVersion(), e.created(), e.livemode(), rawBody,
-            ignoredReason.isPresent() ? IGNORED : RECEIVED, ignoredReason.orElse(null)}))
+            (ignoredReason.isPresent() ? EventStatus.IGNORED : EventStatus.RECEIVED).wire(), ignoredReason.orElse(null)}))
         .map(rows -> rows.size() == 1);
   }
 
@@ -49,11 +43,11 @@ public final class StripeEventStore {
   }
 
   /** Records the outcome; {@code subscriptionId} may be null when the event is about none. */
-  public Future<Void> finish(SqlClient sql, String id, String status, String note, String subscriptionId) {
+  public Future<Void> finish(SqlClient sql, String id, EventStatus status, String note, String subscriptionId) {
     return sql.preparedQuery("UPDATE stripe_events SET status = $2, note = $3, error = NULL, "
             + "stripe_subscription_id = COALESCE($4, stripe_subscription_id), "
             + "processed_at = CASE WHEN $2 = 'deferred' THEN NULL ELSE now() END WHERE id = $1")
-        .execute(Tuple.of(id, status, note, subscriptionId)).mapEmpty();
+        .execute(Tuple.of(id, status.wire(), note, subscriptionId)).mapEmpty();
   }
 
   /** A failure, kept with its reason; the event can be replayed once the cause is fixed. */
@@ -75,11 +69,11 @@ public final class StripeEventStore {
   }
 
   /** For operators: newest first, without the raw bodies. */
-  public Future<JsonArray> list(SqlClient sql, Optional<String> status, int limit) {
+  public Future<JsonArray> list(SqlClient sql, Optional<EventStatus> status, int limit) {
     return sql.preparedQuery("SELECT id, type, api_version, created, livemode, status, note, error, "
             + "stripe_subscription_id, received_at, processed_at FROM stripe_events "
             + "WHERE ($1::text IS NULL OR status = $1) ORDER BY received_at DESC, id LIMIT $2")
-        .execute(Tuple.of(status.orElse(null), limit))
+        .execute(Tuple.of(status.map(EventStatus::wire).orElse(null), limit))
         .map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(r -> out.add(summary(r)));
@@ -100,7 +94,7 @@ public final class StripeEventStore {
 
   private static StoredEvent map(Row r) {
     return new StoredEvent(r.getString("id"), r.getString("type"), r.getString("api_version"), r.getLong("created"),
-        r.getBoolean("livemode"), r.getString("payload"), r.getString("status"), r.getString("note"),
+        r.getBoolean("livemode"), r.getString("payload"), EventStatus.fromWire(r.getString("status")).orElseThrow(), r.getString("note"),
         r.getString("error"), Optional.ofNullable(r.getString("stripe_subscription_id")));
   }
 }

@@ -35,10 +35,10 @@ public final class StripeRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    Optional<String> status = Optional.ofNullable(ctx.request().getParam("status")).filter(s -> !s.isEmpty());
-    if (status.isPresent() && !StripeEventStore.STATUSES.contains(status.get())) {
-      throw ApiError.badRequest("status must be one of " + String.join(", ", StripeEventStore.STATUSES));
-    }
+    Optional<String> raw = Optional.ofNullable(ctx.request().getParam("status")).filter(s -> !s.isEmpty());
+    Optional<EventStatus> status = raw.map(s -> EventStatus.fromWire(s).orElseThrow(() -> ApiError.badRequest(
+        "status must be one of " + java.util.Arrays.stream(EventStatus.values()).map(EventStatus::wire)
+            .collect(java.util.stream.Collectors.joining(", ")))));
     int limit = 100;
     String rawLimit = ctx.request().getParam("limit");
     if (rawLimit != null && !rawLimit.isEmpty()) {
@@ -65,7 +65,7 @@ public final class StripeRoutes {
       }
       return applier.replay(id);
     }).onSuccess(e -> json(ctx, 200, new JsonObject().put("id", e.id()).put("type", e.type())
-            .put("status", e.status()).put("note", e.note()).put("error", e.error())
+            .put("status", e.status().wire()).put("note", e.note()).put("error", e.error())
             .put("stripe_subscription_id", e.subscriptionId().orElse(null)).encode()))
         .onFailure(ctx::fail);
   }

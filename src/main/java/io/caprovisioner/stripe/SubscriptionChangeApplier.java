@@ -38,20 +38,20 @@ final class SubscriptionChangeApplier {
    *            the event only says "look again" and ordering no longer matters
    * @return the status the event ended in ({@code deferred} when its tenant does not exist yet)
    */
-  Future<String> apply(SqlConnection sql, EventFacts.SubscriptionChange event, Optional<SubscriptionSnapshot> now) {
+  Future<EventStatus> apply(SqlConnection sql, EventFacts.SubscriptionChange event, Optional<SubscriptionSnapshot> now) {
     EventFacts.SubscriptionChange f = now.map(event::withCurrentState).orElse(event);
     return subscriptions.find(sql, f.subscriptionId()).compose(found -> {
       if (found.isEmpty()) {
-        return finish(sql, f, StripeEventStore.DEFERRED, "kept until the checkout of " + f.subscriptionId()
+        return finish(sql, f, EventStatus.DEFERRED, "kept until the checkout of " + f.subscriptionId()
             + " creates its tenant");
       }
       SubscriptionStore.StoredSubscription sub = found.get();
       if (now.isEmpty() && SubscriptionDecision.stale(f.created(), sub.lastEventCreated())) {
-        return logged(sql, sub.tenantId(), f, StripeEventStore.IGNORED, "older than the newest applied event "
+        return logged(sql, sub.tenantId(), f, EventStatus.IGNORED, "older than the newest applied event "
             + "of " + f.subscriptionId() + " (created " + f.created() + " < " + sub.lastEventCreated() + ")");
       }
       if (now.isEmpty() && sub.status().filter(SubscriptionDecision::isFinal).isPresent()) {
-        return logged(sql, sub.tenantId(), f, StripeEventStore.IGNORED, "subscription " + f.subscriptionId()
+        return logged(sql, sub.tenantId(), f, EventStatus.IGNORED, "subscription " + f.subscriptionId()
             + " is already " + sub.status().get() + ", which is final");
       }
       SubscriptionDecision decision = SubscriptionDecision.of(f.type(), f.status());
@@ -62,7 +62,7 @@ final class SubscriptionChangeApplier {
           .compose(v -> planChange(sql, sub, f, decision))
           .compose(plan -> decisions.apply(sql, sub.tenantId(), decision, f.eventId())
               .map(done -> f.type() + ": " + decision.reason() + "; " + done + plan))
-          .compose(note -> logged(sql, sub.tenantId(), f, StripeEventStore.APPLIED, note));
+          .compose(note -> logged(sql, sub.tenantId(), f, EventStatus.APPLIED, note));
     });
   }
 
@@ -84,15 +84,15 @@ final class SubscriptionChangeApplier {
             .map("; price " + price + " matches no plan, plan unchanged"));
   }
 
-  private Future<String> logged(SqlConnection sql, long tenantId, EventFacts.SubscriptionChange f, String status,
+  private Future<EventStatus> logged(SqlConnection sql, long tenantId, EventFacts.SubscriptionChange f, EventStatus status,
       String note) {
-    return log.append(sql, tenantId, "stripe", LogStatus.INFO, "Stripe " + f.type() + " " + f.eventId() + " " + status + ": "
+    return log.append(sql, tenantId, "stripe", LogStatus.INFO, "Stripe " + f.type() + " " + f.eventId() + " " + status.wire() + ": "
             + note, f.eventId())
         .compose(v -> finish(sql, f, status, note));
   }
 
-  private Future<String> finish(SqlConnection sql, EventFacts.SubscriptionChange f, String status, String note) {
-    LOG.info("stripe event {} ({}, {}) {}: {}", f.eventId(), f.type(), f.subscriptionId(), status, note);
+  private Future<EventStatus> finish(SqlConnection sql, EventFacts.SubscriptionChange f, EventStatus status, String note) {
+    LOG.info("stripe event {} ({}, {}) {}: {}", f.eventId(), f.type(), f.subscriptionId(), status.wire(), note);
     return events.finish(sql, f.eventId(), status, note, f.subscriptionId()).map(status);
   }
 }
