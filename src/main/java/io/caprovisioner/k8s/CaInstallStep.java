@@ -63,10 +63,15 @@ public final class CaInstallStep implements TenantStep {
     String ns = names.namespace();
     String name = desired.getMetadata().getName();
     var jobs = kube.client().batch().v1().jobs().inNamespace(ns);
-    Job current = jobs.withName(name).get();
-    if (current == null) {
-      jobs.resource(desired).create();
+    var named = jobs.withName(name);
+    // the name carries the spec's hash and a Job's spec is immutable: one that exists is ours as it is
+    if (KubeApply.apply(named::get, () -> jobs.resource(desired).create(), live -> true, live -> { })
+        == KubeApply.Result.CREATED) {
       return Outcome.waitFor("installer Job " + name + " created", poll);
+    }
+    Job current = named.get();
+    if (current == null) {
+      return Outcome.waitFor("installer Job " + name + " is being replaced", poll);
     }
     JobStatus status = current.getStatus();
     if (hasCondition(status, "Complete") || (status != null && status.getSucceeded() != null

@@ -79,39 +79,47 @@ public final class K8sPrepareStep extends GuardedStep {
 
   static void ensureNamespace(KubernetesClient client, TenantNames names, List<String> changes) {
     Map<String, String> labels = TenantLabels.of(names);
-    Namespace current = client.namespaces().withName(names.namespace()).get();
-    if (current == null) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(names.namespace())
-          .withLabels(labels).endMetadata().build()).create();
+    var namespace = client.namespaces().withName(names.namespace());
+    KubeApply.Result result = KubeApply.apply(namespace::get,
+        () -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(names.namespace())
+            .withLabels(labels).endMetadata().build()).create(),
+        live -> missingLabels(live, labels).isEmpty(),
+        // a JSON merge patch touches only our labels; Argo CD's stay
+        live -> namespace.patch(PatchContext.of(PatchType.JSON_MERGE), new JsonObject().put("metadata",
+            new JsonObject().put("labels", new JsonObject(new HashMap<>(missingLabels(live, labels))))).encode()));
+    if (result == KubeApply.Result.CREATED) {
       changes.add("created namespace " + names.namespace());
-      return;
+    } else if (result == KubeApply.Result.PATCHED) {
+      changes.add("labelled namespace " + names.namespace());
     }
-    Map<String, String> have = current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels();
+  }
+
+  private static Map<String, String> missingLabels(Namespace live, Map<String, String> labels) {
+    Map<String, String> have = live.getMetadata().getLabels() == null ? Map.of() : live.getMetadata().getLabels();
     Map<String, String> missing = new HashMap<>();
     labels.forEach((k, v) -> {
       if (!v.equals(have.get(k))) {
         missing.put(k, v);
       }
     });
-    if (!missing.isEmpty()) {
-      // a JSON merge patch touches only our labels; Argo CD's stay
-      String patch = new JsonObject().put("metadata", new JsonObject().put("labels", new JsonObject(
-          new HashMap<>(missing)))).encode();
-      client.namespaces().withName(names.namespace()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-      changes.add("labelled namespace " + names.namespace());
-    }
+    return missing;
   }
 
   static void ensureSecret(KubernetesClient client, Secret desired, List<String> changes) {
     String ns = desired.getMetadata().getNamespace();
     String name = desired.getMetadata().getName();
-    Secret current = client.secrets().inNamespace(ns).withName(name).get();
-    if (current == null) {
-      client.secrets().inNamespace(ns).resource(desired).create();
+    var secret = client.secrets().inNamespace(ns).withName(name);
+    KubeApply.Result result = KubeApply.apply(secret::get,
+        () -> client.secrets().inNamespace(ns).resource(desired).create(),
+        live -> TenantSecrets.values(live).equals(TenantSecrets.values(desired)),
+        live -> secret.edit(s -> {
+          s.setData(desired.getData());
+          s.setStringData(null);
+          return s;
+        }));
+    if (result == KubeApply.Result.CREATED) {
       changes.add("created Secret " + name);
-    } else if (!TenantSecrets.values(current).equals(TenantSecrets.values(desired))) {
-      desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-      client.secrets().inNamespace(ns).resource(desired).update();
+    } else if (result == KubeApply.Result.PATCHED) {
       changes.add("updated Secret " + name);
     }
   }

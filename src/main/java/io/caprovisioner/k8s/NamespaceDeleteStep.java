@@ -3,7 +3,6 @@ package io.caprovisioner.k8s;
 import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.pipeline.TenantStep;
 import io.caprovisioner.pipeline.ReconcileContext;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -39,14 +38,14 @@ public final class NamespaceDeleteStep implements TenantStep {
   public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
     String ns = work.tenant().names().namespace();
     return kube.step(() -> {
-      Namespace current = kube.client().namespaces().withName(ns).get();
-      if (current == null) {
-        return Outcome.done("namespace " + ns + " is gone");
-      }
-      if (current.getMetadata().getDeletionTimestamp() == null) {
-        kube.client().namespaces().withName(ns).delete();
-      }
-      return Outcome.waitFor("namespace " + ns + " is being deleted", poll);
+      var namespace = kube.client().namespaces().withName(ns);
+      KubeApply.Result result = KubeApply.remove(namespace::get, live -> {
+        if (live.getMetadata().getDeletionTimestamp() == null) {
+          namespace.delete();
+        }
+      });
+      return result == KubeApply.Result.ABSENT ? Outcome.done("namespace " + ns + " is gone")
+          : Outcome.waitFor("namespace " + ns + " is being deleted", poll);
     });
   }
 }

@@ -62,6 +62,54 @@ class K8sPrepareTest {
   }
 
   @Test
+  void losingTheCreateRaceToArgoCdReReadsAndPatchesInsteadOfFailing() {
+    // our read saw no namespace; before our create, Argo CD (CreateNamespace=true) made it: the API
+    // server answers our create with a real 409
+    String ns = "tenant-prep-race";
+    Map<String, String> ours = Map.of("caprovisioner.io/tenant", "prep-race");
+    var namespace = client.namespaces().withName(ns);
+    boolean[] staleReadDone = {false};
+    KubeApply.Result result = KubeApply.apply(() -> {
+      if (!staleReadDone[0]) {
+        staleReadDone[0] = true;
+        return null;
+      }
+      return namespace.get();
+    }, () -> {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+          .withLabels(Map.of("argocd.argoproj.io/managed-by", "argocd")).endMetadata().build()).create();
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).withLabels(ours)
+          .endMetadata().build()).create();
+    }, live -> live.getMetadata().getLabels().entrySet().containsAll(ours.entrySet()),
+        live -> namespace.edit(n -> {
+          n.getMetadata().getLabels().putAll(ours);
+          return n;
+        }));
+
+    assertThat(result).isEqualTo(KubeApply.Result.PATCHED);
+    assertThat(namespace.get().getMetadata().getLabels()).containsEntry("caprovisioner.io/tenant", "prep-race")
+        .containsEntry("argocd.argoproj.io/managed-by", "argocd");
+  }
+
+  @Test
+  void anApplyWithNothingToChangeChangesNothingAndARemovalOfNothingIsAbsent() {
+    var namespace = client.namespaces().withName("tenant-prep-none");
+    assertThat(KubeApply.remove(namespace::get, live -> namespace.delete())).isEqualTo(KubeApply.Result.ABSENT);
+    List<String> changes = new ArrayList<>();
+    TenantNames three = TenantNames.of("prep-three", "sites.example.org");
+    K8sPrepareStep.ensureNamespace(client, three, changes);
+    var created = client.namespaces().withName("tenant-prep-three");
+    String version = created.get().getMetadata().getResourceVersion();
+    assertThat(KubeApply.apply(created::get, () -> {
+      throw new AssertionError("must not create what exists");
+    }, live -> true, live -> {
+      throw new AssertionError("must not patch what is up to date");
+    })).isEqualTo(KubeApply.Result.UNCHANGED);
+    assertThat(created.get().getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(KubeApply.remove(created::get, live -> created.delete())).isEqualTo(KubeApply.Result.DELETED);
+  }
+
+  @Test
   void installerLogTailsLoseTheirSecrets() {
     String log = "connecting as ca_x with secretPassw0rdXYZ\nreset-password --password=hunter2hunter2\nok";
     assertThat(Redactor.redact(log, List.of("secretPassw0rdXYZ")))
