@@ -8,6 +8,7 @@ import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.pipeline.TenantCredentials;
 import io.caprovisioner.pipeline.TenantStep;
 import io.caprovisioner.pipeline.ReconcileContext;
+import io.caprovisioner.pipeline.StepFailure;
 import io.caprovisioner.tenant.TenantNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -84,7 +85,7 @@ public final class CaInstallStep implements TenantStep {
       String tail = Redactor.redact(logTail(ns, name), secrets);
       jobs.withName(name).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
           .delete();
-      throw new IllegalStateException("installer Job " + name + (failed ? " failed" : " timed out after "
+      throw new StepFailure("installer Job " + name + (failed ? " failed" : " timed out after "
           + timeout.toMinutes() + " min") + (tail.isBlank() ? "" : "; last log lines:\n" + tail));
     }
     return Outcome.waitFor("installer Job " + name + " running", poll);

@@ -6,6 +6,7 @@ import io.caprovisioner.k8s.model.HelmReleaseReadiness;
 import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.pipeline.TenantStep;
 import io.caprovisioner.pipeline.ReconcileContext;
+import io.caprovisioner.pipeline.StepFailure;
 import io.caprovisioner.k8s.model.ApplicationReadiness.State;
 import io.caprovisioner.k8s.model.ApplicationReadiness.Verdict;
 import io.caprovisioner.render.TenantRenderer;
@@ -60,7 +61,7 @@ public final class GitopsAwaitStep implements TenantStep {
         return Outcome.done(what + ": " + v.message());
       }
       if (late) {
-        throw new IllegalStateException(what + " not ready after " + timeout.toMinutes() + " min: " + v.message());
+        throw new StepFailure(what + " not ready after " + timeout.toMinutes() + " min: " + v.message());
       }
       return Outcome.waitFor(what + ": " + v.message(), poll);
     });

@@ -170,7 +170,9 @@ public final class TenantReconciler implements JobHandler {
         .compose(v -> log.append(sql, id, step.name(), LogStatus.FAILED, step.name() + " failed", error, null))
         .compose(v -> tenants.setDetail(sql, id, step.name() + " failed (attempt " + job.attempts() + " of "
             + job.maxAttempts() + ", " + retry + "): " + error)));
-    return recorded.transform(v -> Future.failedFuture(failure));
+    // one failure type leaves a step, whatever the client threw: the reason operators read
+    StepFailure stepFailure = failure instanceof StepFailure f ? f : new StepFailure(error, failure);
+    return recorded.transform(v -> Future.failedFuture(stepFailure));
   }
 
   /** Every step the desired state needs achieved its target: nothing pending. */
