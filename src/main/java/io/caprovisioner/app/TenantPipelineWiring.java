@@ -44,13 +44,13 @@ public final class TenantPipelineWiring {
         options.awaitTimeout());
     GitopsGoneStep gone = new GitopsGoneStep(kube, resources, options.awaitPoll());
     TenantPlan plan = new TenantPlan(new TenantPlan.Steps(
-        new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name())),
+        new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name()), options.unavailableRetry()),
         new MysqlCreateStep(mysql, credentials, options.unavailableRetry()),
         new K8sPrepareStep(kube, credentials, config.mysql(), options.unavailableRetry()),
         await,
         new CaInstallStep(kube, config.tenants(), credentials, options.caRoot(), options.installPoll(),
             options.installTimeout()),
-        new GitRemoveStep(gitops, List.of(GitCommitStep.NAME, await.name())),
+        new GitRemoveStep(gitops, List.of(GitCommitStep.NAME, await.name()), options.unavailableRetry()),
         gone,
         new MysqlDropStep(mysql, options.unavailableRetry(), List.of(MysqlCreateStep.NAME, CaInstallStep.NAME)),
         new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME, CaInstallStep.NAME))));

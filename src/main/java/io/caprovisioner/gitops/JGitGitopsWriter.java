@@ -184,7 +184,15 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
         return built.shas(); // every change was already there: no commit, no push
       }
       clone.advance(base.orElse(null), built.tip());
-      LocalClone.PushOutcome outcome = clone.push(built.tip(), base.orElse(ObjectId.zeroId()));
+      LocalClone.PushOutcome outcome;
+      try {
+        outcome = clone.push(built.tip(), base.orElse(ObjectId.zeroId()));
+      } catch (IOException | RuntimeException e) {
+        // the push never happened (remote down): the branch goes back to what the remote has, or
+        // every later batch would lose its compare-and-set against the commit nobody received
+        clone.resetBranch(base);
+        throw e;
+      }
       if (outcome.accepted()) {
         return built.shas();
       }

@@ -121,6 +121,20 @@ final class LocalClone implements AutoCloseable {
     }
   }
 
+  /** The local branch back to {@code tip} (empty: unborn again), after a push that did not happen. */
+  void resetBranch(Optional<ObjectId> tip) throws IOException {
+    if (tip.isPresent()) {
+      setRef(branchRef, tip.get());
+      return;
+    }
+    RefUpdate delete = repository().updateRef(branchRef);
+    delete.setForceUpdate(true);
+    RefUpdate.Result r = delete.delete();
+    if (r != RefUpdate.Result.FORCED && r != RefUpdate.Result.NO_CHANGE && r != RefUpdate.Result.NEW) {
+      throw new IOException("cannot reset " + branchRef + " in " + dir + ": " + r);
+    }
+  }
+
   /** Moves a local ref to what the remote has; only this clone's writer moves them. */
   void setRef(String ref, ObjectId id) throws IOException {
     RefUpdate update = repository().updateRef(ref);

@@ -1,11 +1,13 @@
 package io.caprovisioner.pipeline;
 
 import io.caprovisioner.gitops.GitAction;
+import io.caprovisioner.gitops.GitopsUnavailableException;
 import io.caprovisioner.gitops.GitopsWriter;
 import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.render.TenantRenderer;
 import io.caprovisioner.tenant.TenantDesired;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -14,14 +16,18 @@ import java.util.List;
  * so it runs again exactly when the state to deploy changed (a suspend, a resume, a new plan);
  * {@code argocd.await} then waits for the same hash.
  */
-public final class GitCommitStep implements TenantStep {
+public final class GitCommitStep extends GuardedStep {
   public static final String NAME = "git.commit";
   private final GitopsWriter writer;
   private final TenantRenderer renderer;
   private final List<String> undoes;
 
-  /** @param undoes the deletion's steps, which must run again for a later deletion */
-  public GitCommitStep(GitopsWriter writer, TenantRenderer renderer, List<String> undoes) {
+  /**
+   * @param undoes the deletion's steps, which must run again for a later deletion
+   * @param retry  how soon to look again while the gitops remote cannot be reached
+   */
+  public GitCommitStep(GitopsWriter writer, TenantRenderer renderer, List<String> undoes, Duration retry) {
+    super(retry);
     this.writer = writer;
     this.renderer = renderer;
     this.undoes = List.copyOf(undoes);
@@ -46,8 +52,10 @@ public final class GitCommitStep implements TenantStep {
   public Future<Outcome> run(ReconcileContext ctx, OffsetDateTime startedAt) {
     TenantDesired desired = ctx.desired();
     GitAction fallback = ctx.tenant().deployedAt().isPresent() ? GitAction.PLAN_CHANGE : GitAction.PROVISION;
-    return writer.write(desired, ctx.change(fallback))
+    // a git outage is a wait, like a MySQL or cluster outage: it costs no attempt
+    return unlessUnreachable(writer.write(desired, ctx.change(fallback))
         .map(sha -> Outcome.done(sha.map(s -> "committed " + s + " (" + desired.state().wire() + ")")
-            .orElse("gitops repository already holds this state (" + desired.state().wire() + ")")));
+            .orElse("gitops repository already holds this state (" + desired.state().wire() + ")"))),
+        e -> e instanceof GitopsUnavailableException, () -> "the gitops repository");
   }
 }

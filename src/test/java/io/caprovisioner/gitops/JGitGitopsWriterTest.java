@@ -202,6 +202,32 @@ class JGitGitopsWriterTest {
   }
 
   @Test
+  void aFailedPushDoesNotWedgeTheWriterOnceTheRemoteIsBack() throws Exception {
+    Path remote = tmp.resolve("remote.git");
+    git(tmp, "init", "-q", "--bare", "-b", "main", remote.toString());
+    Config config = TestConfigs.config(tmp.resolve("home"), Map.of("GITOPS_REPO_URL", remote.toUri().toString(),
+        "GITOPS_POLL_INTERVAL", "3600"));
+    JGitGitopsWriter w = writer(config);
+    await(w.write(TestConfigs.stripeTenant(config, "ab12cd34", "pro"), change(GitAction.PROVISION, "evt_1")));
+
+    // the remote goes away (an outage) while a change is pushed; the import's poll never runs
+    Path away = tmp.resolve("remote-away.git");
+    Files.move(remote, away);
+    assertThatThrownBy(() -> await(w.write(TestConfigs.stripeTenant(config, "cd34ef56", "pro"),
+        change(GitAction.PROVISION, "evt_2")))).cause().isInstanceOf(GitopsUnavailableException.class);
+    Files.move(away, remote);
+
+    // back: the next change and the one that failed go out without waiting for a fetch
+    assertThat(await(w.write(TestConfigs.stripeTenant(config, "ef56ab78", "pro"), change(GitAction.PROVISION,
+        "evt_3")))).isPresent();
+    assertThat(await(w.write(TestConfigs.stripeTenant(config, "cd34ef56", "pro"), change(GitAction.PROVISION,
+        "evt_2")))).isPresent();
+    assertThat(git(remote, "log", "--format=%s", "main").lines().toList()).containsExactly(
+        "Provision tenant-cd34ef56 on plan pro", "Provision tenant-ef56ab78 on plan pro",
+        "Provision tenant-ab12cd34 on plan pro", "Initialise the gitops repository");
+  }
+
+  @Test
   void aChangeMergedByOthersMeanwhileIsKeptAndOursReappliedOnTop() throws Exception {
     Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
     JGitGitopsWriter writer = writer(config);

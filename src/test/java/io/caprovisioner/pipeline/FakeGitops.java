@@ -1,6 +1,7 @@
 package io.caprovisioner.pipeline;
 
 import io.caprovisioner.gitops.GitChange;
+import io.caprovisioner.gitops.GitopsUnavailableException;
 import io.caprovisioner.gitops.GitopsWriter;
 import io.caprovisioner.render.RenderedTenant;
 import io.caprovisioner.tenant.TenantDesired;
@@ -23,6 +24,8 @@ public final class FakeGitops implements GitopsWriter, TenantRenderer {
   public final Map<String, TenantDesired> repo = new ConcurrentHashMap<>();
   public final List<String> commits = new CopyOnWriteArrayList<>();
   private final AtomicInteger sha = new AtomicInteger();
+  /** True: the remote is down, every write fails as the real writer's does. */
+  public volatile boolean down;
 
   @Override
   public RenderedTenant render(TenantDesired desired) {
@@ -32,6 +35,10 @@ public final class FakeGitops implements GitopsWriter, TenantRenderer {
 
   @Override
   public synchronized Future<Optional<String>> write(TenantDesired desired, GitChange change) {
+    if (down) {
+      return Future.failedFuture(new GitopsUnavailableException("cannot push to the gitops repository "
+          + "https://git.example.org/gitops.git: connection refused", null));
+    }
     if (desired.equals(repo.get(desired.names().namespace()))) {
       return Future.succeededFuture(Optional.empty());
     }

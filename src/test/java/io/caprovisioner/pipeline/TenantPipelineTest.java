@@ -324,6 +324,23 @@ class TenantPipelineTest {
     assertThat(mysqlCreate.getInteger("attempts")).isEqualTo(1); // done once, not again on the retry
   }
 
+  @Test
+  void aGitOutageIsAWaitThatCostsNoAttemptAndTheCommitFollowsOnceTheRemoteIsBack() {
+    startRunner(Map.of());
+    gitops.down = true;
+    Tenant t = provision("museum-nine", "x@museum.example");
+    await().atMost(Duration.ofSeconds(10)).until(() -> detail(t.id()).startsWith("waiting at git.commit: the gitops "
+        + "repository is unreachable: cannot push"));
+    var queued = await().atMost(Duration.ofSeconds(10)).until(() -> db.rows("SELECT attempts FROM jobs "
+        + "WHERE tenant_id = $1 AND state = 'queued'", t.id()), rows -> !rows.isEmpty());
+    assertThat(queued.get(0).getInteger(0)).isZero();
+
+    gitops.down = false;
+    await().atMost(Duration.ofSeconds(10)).until(() -> gitops.commits.contains("c1 provision tenant-museum-nine "
+        + "active"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> detail(t.id()).startsWith("waiting at mysql.create"));
+  }
+
   /** A cluster that is down: every call fails to connect at once (no retries inside the client). */
   private static KubernetesClient unreachableCluster() {
     return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1")
