@@ -101,6 +101,7 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
+    get("GITOPS_REPO_URL").ifPresent(ConfigLoader::refuseCredentialsInUrl);
     Config.Gitops gitops = new Config.Gitops(get("GITOPS_REPO_URL"), get("GITOPS_BRANCH").orElse("main"), flavor,
         get("GITOPS_TEMPLATE_DIR").map(Path::of), get("GIT_USERNAME"), get("GIT_TOKEN"),
         get("GIT_SSH_KEY_FILE").map(Path::of), get("GIT_SSH_KNOWN_HOSTS").map(Path::of),
@@ -143,6 +144,19 @@ public final class ConfigLoader {
         new Config.Secrets(adminToken, secretKey, adminTokenFile), stripe, gitops, chart, mysql,
         new Config.Kubernetes(get("KUBERNETES_IN_CLUSTER").map(v -> bool("KUBERNETES_IN_CLUSTER", v)).orElse(false)),
         new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand);
+  }
+
+  /**
+   * GitHub documents {@code https://<token>@github.com/...}; such a token would then appear in
+   * every message that names the remote. Refused, without echoing it; SSH users (git@) are fine.
+   */
+  private static void refuseCredentialsInUrl(String url) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(https?)://([^/@]*)@(.*)$",
+        java.util.regex.Pattern.CASE_INSENSITIVE).matcher(url);
+    if (m.matches()) {
+      throw new ConfigException("GITOPS_REPO_URL must not carry credentials (" + m.group(1) + "://***@" + m.group(3)
+          + "): set the token in GIT_TOKEN (and the user, if not x-access-token, in GIT_USERNAME)");
+    }
   }
 
   /** PUBLIC_URL: http(s), no credentials, no query; default: this machine on PORT (dev). */

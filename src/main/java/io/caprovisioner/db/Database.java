@@ -40,13 +40,19 @@ public final class Database implements AutoCloseable {
     return url;
   }
 
+  /** Far above any transaction of ours (milliseconds), far below a stalled replica's pause. */
+  static final String IDLE_IN_TRANSACTION = "30000";
+  static final String STATEMENT_TIMEOUT = "30000";
+
   public Pool pool(Vertx vertx, int size) {
     return pool(vertx, url, size);
   }
 
   public static Pool pool(Vertx vertx, DatabaseUrl url, int size) {
     PgConnectOptions connect = connectOptions(url).setCachePreparedStatements(true);
-    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size)).connectingTo(connect).using(vertx).build();
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size))
+        .with(new io.vertx.core.net.NetClientOptions().setTcpKeepAlive(true))
+        .connectingTo(connect).using(vertx).build();
   }
 
   /** PgConnectOptions for a dedicated connection, e.g. LISTEN. */
@@ -58,6 +64,10 @@ public final class Database implements AutoCloseable {
     PgConnectOptions options = new PgConnectOptions()
         .setHost(url.host()).setPort(url.port()).setDatabase(url.database()).setUser(url.user())
         .setPassword(url.password() == null ? "" : url.password());
+    // A replica that stalls or vanishes inside a transaction must not hold a tenant's row lock for
+    // hours: the server ends such a transaction, and dead peers are noticed by TCP keepalives.
+    options.addProperty("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION)
+        .addProperty("statement_timeout", STATEMENT_TIMEOUT);
     if (url.sslMode() != null) {
       options.setSslMode(io.vertx.pgclient.SslMode.of(url.sslMode()));
       if (url.sslMode().equals("require") || url.sslMode().equals("prefer") || url.sslMode().equals("allow")) {

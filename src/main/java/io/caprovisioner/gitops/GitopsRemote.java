@@ -174,9 +174,9 @@ final class GitopsRemote implements AutoCloseable {
     return localBare;
   }
 
-  /** For messages: never contains the token (URIish keeps credentials out unless embedded). */
+  /** For messages: no user info at all, so a token in the user part (https://<token>@host) never shows. */
   String display() {
-    return uri.setPass(null).toString();
+    return uri.setPass(null).setUser(null).toString();
   }
 
   @Override

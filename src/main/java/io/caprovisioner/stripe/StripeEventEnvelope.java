@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  */
 public record StripeEventEnvelope(String id, String type, String apiVersion, long created, Boolean livemode) {
   private static final Pattern EVENT_ID = Pattern.compile("^evt_[A-Za-z0-9_]{1,250}$");
+  /** Stripe's event types are dotted lowercase words; anything else (a NUL, a newline) is no event. */
+  private static final Pattern TYPE = Pattern.compile("^[a-z0-9_]+(\\.[a-z0-9_]+)*$");
+  private static final Pattern API_VERSION = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
   /** @throws IllegalArgumentException with a reason that never quotes the body */
   public static StripeEventEnvelope parse(Buffer body) {
@@ -36,11 +39,17 @@ public record StripeEventEnvelope(String id, String type, String apiVersion, lon
     if (!(type instanceof String t) || t.isBlank() || t.length() > 200) {
       throw new IllegalArgumentException("the event has no type");
     }
+    if (!TYPE.matcher(t).matches()) {
+      throw new IllegalArgumentException("the event type is not a Stripe event type (lowercase words joined by dots)");
+    }
     Object created = json.getValue("created");
     if (!(created instanceof Number n)) {
       throw new IllegalArgumentException("the event has no created timestamp");
     }
     Object version = json.getValue("api_version");
+    if (version instanceof String v && !API_VERSION.matcher(v).matches()) {
+      throw new IllegalArgumentException("the event's api_version is not a Stripe API version");
+    }
     Object livemode = json.getValue("livemode");
     return new StripeEventEnvelope(s, t, version instanceof String v ? v : null, n.longValue(),
         livemode instanceof Boolean b ? b : null);

@@ -94,6 +94,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aTokenInTheGitopsUrlIsRefusedWithoutBeingEchoedAndSshUsersAreFine() {
+    Map<String, String> env = production();
+    env.put("GITOPS_REPO_URL", "https://ghp_tokenTOKENtoken1234@github.com/museum/gitops.git");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("GITOPS_REPO_URL").hasMessageContaining("GIT_TOKEN")
+        .hasMessageContaining("https://***@github.com/museum/gitops.git").hasMessageNotContaining("ghp_token");
+    env.put("GITOPS_REPO_URL", "https://x-access-token:ghp_tokenTOKENtoken1234@github.com/museum/gitops.git");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageNotContaining("ghp_token");
+    env.put("GITOPS_REPO_URL", "ssh://git@github.com/museum/gitops.git");
+    assertThat(ConfigLoader.load(env).gitops().repoUrl()).contains("ssh://git@github.com/museum/gitops.git");
+  }
+
+  @Test
+  void theBrandDefaultsToThisMachineAndAPublicUrlMustBeAPlainHttpUrl() {
+    Map<String, String> env = production();
+    assertThat(ConfigLoader.load(env).brand().publicUrl()).isEqualTo("http://localhost:8000");
+    env.put("PUBLIC_URL", "https://signup.example.org/");
+    assertThat(ConfigLoader.load(env).brand().publicUrl()).isEqualTo("https://signup.example.org");
+    env.put("PUBLIC_URL", "https://user:pw@signup.example.org");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining("PUBLIC_URL").hasMessageNotContaining("pw@");
+    env.put("PUBLIC_URL", "https://signup.example.org");
+    env.put("SUPPORT_EMAIL", "not an address");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining("SUPPORT_EMAIL");
+  }
+
+  @Test
   void aPlansFileReplacesTheCatalogue() throws Exception {
     Path plans = home.resolve("plans.yaml");
     Files.writeString(plans, """

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -152,6 +153,18 @@ class StripeWebhookIngestionTest {
     byte[] body = new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'};
     assertRefused(service.post(body, TestSigner.header(StripeTestService.SECRET, TestSigner.now(), body)),
         "invalid_payload", "not UTF-8");
+  }
+
+  @Test
+  void aCorrectlySignedEventWithANulInItsTypeIsA400WithTheReasonAndNothingIsStored() {
+    // PostgreSQL cannot store a NUL in text: before, this was a 500 on every retry, for days
+    for (JsonObject event : List.of(checkout().put("type", "checkout.session.completed\u0000"),
+        checkout().put("api_version", "2025-12-15\u0000clover"))) {
+      HttpResponse<String> r = service.deliver(event);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+      assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("invalid_payload");
+      assertThat(service.count("SELECT count(*) FROM stripe_events WHERE id = ?", event.getString("id"))).isZero();
+    }
   }
 
   @Test
