@@ -17,5 +17,5 @@ USER 10001
 ENV PROVISIONER_HOME=/var/lib/ca-provisioner PORT=8000
 WORKDIR /var/lib/ca-provisioner
 EXPOSE 8000
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/ca-provisioner/ca-provisioner.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/ca-provisioner/ca-provisioner.jar"]
 CMD ["serve"]

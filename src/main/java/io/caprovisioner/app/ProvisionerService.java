@@ -95,6 +95,15 @@ public final class ProvisionerService {
     p.config = config;
     p.database = Database.open(config);
     p.vertx = Vertx.vertx();
+    // out of memory on an event loop leaves a process that answers nothing and ignores SIGTERM:
+    // better to die at once and be restarted (the Dockerfile also sets -XX:+ExitOnOutOfMemoryError)
+    p.vertx.exceptionHandler(t -> {
+      if (t instanceof VirtualMachineError) {
+        LOG.error("fatal: {}; exiting so the process is restarted", t.toString());
+        Runtime.getRuntime().halt(3);
+      }
+      LOG.warn("unhandled failure on an event loop: {}", t.toString());
+    });
     try {
       p.pool = p.database.pool(p.vertx, 16);
     } catch (RuntimeException e) {

@@ -20,8 +20,12 @@ import java.util.Optional;
  * configured the route answers 404, as if it did not exist: polling alone imports then.
  */
 public final class GitImportRoutes {
-  /** GitHub sends pushes of up to 25 MB; we only need the body for its signature. */
-  static final int WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
+  /**
+   * The body is only read for its signature and then thrown away (the import fetches what changed),
+   * so a push notification larger than this is refused rather than buffered: an unauthenticated
+   * route must not let anyone fill the heap.
+   */
+  static final int WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
   private final Pool pool;
   private final GitImporter importer;
@@ -40,6 +44,7 @@ public final class GitImportRoutes {
   }
 
   public void mount(Router router) {
+    router.post("/webhooks/git").handler(this::refuseBeforeReading);
     router.post("/webhooks/git").handler(BodyHandler.create(false).setBodyLimit(WEBHOOK_BODY_LIMIT))
         .handler(this::push);
     router.get("/admin/gitops/import").handler(this::status);
@@ -48,12 +53,33 @@ public final class GitImportRoutes {
     router.post("/admin/gitops/pending-deletions/confirm").handler(this::confirm);
   }
 
-  private void push(RoutingContext ctx) {
+  /** Answers from the headers alone, so neither an unconfigured route nor a huge body is ever buffered. */
+  private void refuseBeforeReading(RoutingContext ctx) {
     if (signature.isEmpty()) {
+      ctx.response().putHeader("Connection", "close");
       ErrorResponses.send(ctx, 404, "not_found", "the git webhook is not configured (GIT_WEBHOOK_TOKEN is unset); "
           + "the gitops repository is polled instead");
       return;
     }
+    String length = ctx.request().getHeader("Content-Length");
+    if (length != null && !length.isBlank()) {
+      long declared;
+      try {
+        declared = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        declared = Long.MAX_VALUE;
+      }
+      if (declared > WEBHOOK_BODY_LIMIT) {
+        ctx.response().putHeader("Connection", "close");
+        ErrorResponses.send(ctx, 413, "payload_too_large", "a push notification is at most " + WEBHOOK_BODY_LIMIT
+            + " bytes");
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  private void push(RoutingContext ctx) {
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     if (!signature.get().verify(body, ctx.request()::getHeader)) {
       ErrorResponses.send(ctx, 401, "unauthorized", "the push notification's signature or token does not match "

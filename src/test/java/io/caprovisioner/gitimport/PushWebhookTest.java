@@ -73,6 +73,33 @@ class PushWebhookTest {
     assertThat(f.intentKinds(f.tenant("city-museum").get().getLong("id"))).containsExactly("provision");
   }
 
+  /** Sends only the request head of a POST that declares {@code length} bytes; returns the status line. */
+  private String headOnly(long length) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", f.service.port())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(("POST /webhooks/git HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+          + "application/json\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          StandardCharsets.US_ASCII)).readLine();
+    }
+  }
+
+  @Test
+  void theRouteAnswersFromTheHeadersAloneSoNoLargeBodyIsEverBuffered() throws Exception {
+    // unconfigured: a 25 MiB announcement gets its 404 before a byte of the body is sent
+    f = new ImportFixture(tmp).start(Map.of());
+    assertThat(headOnly(25L * 1024 * 1024)).isEqualTo("HTTP/1.1 404 Not Found");
+    f.close();
+
+    java.nio.file.Files.createDirectories(tmp.resolve("configured"));
+    f = new ImportFixture(tmp.resolve("configured")).start(Map.of("GIT_WEBHOOK_TOKEN", TOKEN,
+        "GITOPS_POLL_INTERVAL", "3600"));
+    assertThat(headOnly(25L * 1024 * 1024)).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+    // a small notification with a bad signature is still read and refused as before
+    assertThat(post("{}", "X-Hub-Signature-256", "sha256=" + "0".repeat(64))).isEqualTo(401);
+  }
+
   @Test
   void theAdminEndpointsNeedTheBearerToken() {
     f = new ImportFixture(tmp).start(Map.of());
