@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class ProvisionerService {
   private static final Logger LOG = LoggerFactory.getLogger(ProvisionerService.class);
   private static final long DRAIN_SECONDS = 20;
+  /** How long a start waits for an unreachable PostgreSQL before giving up (and being restarted). */
+  private static final java.time.Duration DATABASE_PATIENCE = java.time.Duration.ofMinutes(10);
 
   private final Config config;
   private final Database database;
@@ -93,7 +95,7 @@ public final class ProvisionerService {
   public static ProvisionerService start(Config config) {
     Parts p = new Parts();
     p.config = config;
-    p.database = Database.open(config);
+    p.database = Database.open(config, DATABASE_PATIENCE);
     p.vertx = Vertx.vertx();
     // out of memory on an event loop leaves a process that answers nothing and ignores SIGTERM:
     // better to die at once and be restarted (the Dockerfile also sets -XX:+ExitOnOutOfMemoryError)

@@ -7,7 +7,10 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL the service runs on: DATABASE_URL, or in dev mode an embedded server under
@@ -24,16 +27,69 @@ public final class Database implements AutoCloseable {
 
   /** Blocking: starts the embedded server when needed and applies pending migrations. */
   public static Database open(Config config) {
+    return open(config, Duration.ZERO);
+  }
+
+  /**
+   * The same, waiting up to {@code patience} for an external PostgreSQL that cannot be reached
+   * yet (an outage, a database starting next to us), with backoff and a log line per try: a
+   * replica that exits at once would crash-loop through the outage.
+   */
+  public static Database open(Config config, Duration patience) {
     Optional<EmbeddedPostgresServer> embedded = config.postgres().url().isPresent() ? Optional.empty()
         : Optional.of(EmbeddedPostgresServer.start(config.postgres().embeddedDataDir()));
     DatabaseUrl url = config.postgres().url().orElseGet(() -> embedded.get().url());
-    try {
-      Migrations.migrate(url);
-    } catch (RuntimeException e) {
-      embedded.ifPresent(EmbeddedPostgresServer::close);
-      throw e;
+    long deadline = System.nanoTime() + patience.toNanos();
+    Duration wait = Duration.ofSeconds(1);
+    while (true) {
+      try {
+        Migrations.migrate(url);
+        return new Database(url, embedded);
+      } catch (RuntimeException e) {
+        if (embedded.isPresent() || !unreachable(e) || System.nanoTime() + wait.toNanos() > deadline) {
+          embedded.ifPresent(EmbeddedPostgresServer::close);
+          throw e;
+        }
+        LOG.warn("PostgreSQL at {}:{} is not reachable yet ({}); trying again in {} s", url.host(), url.port(),
+            rootMessage(e), wait.toSeconds());
+        try {
+          Thread.sleep(wait.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
+      }
     }
-    return new Database(url, embedded);
+  }
+
+  private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  /** Nothing answered (refused, timed out, starting up): worth waiting for; a refusal of our login is not. */
+  static boolean unreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException
+          || t instanceof java.net.UnknownHostException || t instanceof java.io.EOFException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P03"))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
   public DatabaseUrl url() {
