@@ -13,6 +13,7 @@ import io.caprovisioner.jobs.RunnerOptions;
 import io.caprovisioner.k8s.KubernetesClients;
 import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.mysql.EmbeddedMariaDb;
 import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.pipeline.PipelineOptions;
 import io.caprovisioner.render.YamlTenantRenderer;
@@ -24,6 +25,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -52,6 +54,7 @@ public final class ProvisionerService {
   private final GitImport gitImport;
   private final StripeEventApplier stripeEvents;
   private final SharedMysql mysql;
+  private final Optional<EmbeddedMariaDb> embeddedMysql;
   private final KubernetesClient kubernetes;
   private final WorkerExecutor k8sWorkers;
   private final AtomicBoolean draining;
@@ -68,6 +71,7 @@ public final class ProvisionerService {
     this.gitImport = p.gitImport;
     this.stripeEvents = p.stripeEvents;
     this.mysql = p.mysql;
+    this.embeddedMysql = p.embeddedMysql;
     this.kubernetes = p.kubernetes;
     this.k8sWorkers = p.k8sWorkers;
     this.draining = p.draining;
@@ -86,16 +90,16 @@ public final class ProvisionerService {
     GitImport gitImport;
     StripeEventApplier stripeEvents;
     SharedMysql mysql;
+    Optional<EmbeddedMariaDb> embeddedMysql = Optional.empty();
     KubernetesClient kubernetes;
     WorkerExecutor k8sWorkers;
     final AtomicBoolean draining = new AtomicBoolean();
   }
 
   /** Blocking: opens (and migrates) the database, then listens. */
-  public static ProvisionerService start(Config config) {
+  public static ProvisionerService start(Config configured) {
     Parts p = new Parts();
-    p.config = config;
-    p.database = Database.open(config, DATABASE_PATIENCE);
+    p.database = Database.open(configured, DATABASE_PATIENCE);
     p.vertx = Vertx.vertx();
     // out of memory on an event loop leaves a process that answers nothing and ignores SIGTERM:
     // better to die at once and be restarted (the Dockerfile also sets -XX:+ExitOnOutOfMemoryError)
@@ -108,11 +112,31 @@ public final class ProvisionerService {
     });
     try {
       p.pool = p.database.pool(p.vertx, 16);
+      p.embeddedMysql = DevMysql.startIfWanted(configured, p.vertx);
     } catch (RuntimeException e) {
       p.vertx.close();
       p.database.close();
       throw e;
     }
+    // from here on, config.mysql() is the MySQL the tenants really get (dev mode: the embedded one)
+    Config config = p.embeddedMysql.map(m -> configured.withMysql(m.account())).orElse(configured);
+    p.config = config;
+    try {
+      return build(p, config);
+    } catch (RuntimeException e) {
+      // a failed listen has stopped everything already; else close what runs, or an embedded
+      // server left behind would hold its data directory
+      if (!p.draining.get()) {
+        p.pool.close();
+        p.vertx.close();
+        p.embeddedMysql.ifPresent(EmbeddedMariaDb::close);
+        p.database.close();
+      }
+      throw e;
+    }
+  }
+
+  private static ProvisionerService build(Parts p, Config config) {
     TenantLifecycle lifecycle = new TenantLifecycle(p.pool, config.tenants(), config.plans());
     // templates are checked now: a broken operator template stops the start, not a later job
     YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
@@ -179,6 +203,7 @@ public final class ProvisionerService {
     gitops.close();
     await(pool.close(), 10);
     await(vertx.close(), 10);
+    embeddedMysql.ifPresent(EmbeddedMariaDb::close);
     database.close();
     LOG.info("stopped");
   }

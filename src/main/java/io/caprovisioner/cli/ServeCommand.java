@@ -12,7 +12,9 @@ final class ServeCommand implements Runnable {
   public void run() {
     Config config = ConfigLoader.fromEnvironment();
     if (config.devMode()) {
-      System.out.println("dev mode: DATABASE_URL is unset, using the embedded PostgreSQL under " + config.home());
+      System.out.println("dev mode: DATABASE_URL is unset, using the embedded PostgreSQL under " + config.home()
+          + (config.mysql().host().isEmpty() ? " and, DB_HOST being unset, an embedded MariaDB for tenant databases"
+          : ""));
       config.secrets().adminTokenFile().ifPresent(f ->
           System.out.println("admin API token (generated): " + f + "   e.g. curl -H \"Authorization: Bearer $(cat "
               + f + ")\" localhost:" + config.http().port() + "/tenants"));

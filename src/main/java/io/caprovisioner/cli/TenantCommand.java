@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ca-provisioner tenant ...}: staff tools run in a clone of the gitops repository. */
 @Command(name = "tenant", description = "Write manual tenants into a clone of the gitops repository (offline).",
-    subcommands = {TenantNewCommand.class, TenantRenderCommand.class, TenantSettingsCommand.class})
+    subcommands = {TenantInitCommand.class, TenantNewCommand.class, TenantRenderCommand.class, TenantSettingsCommand.class})
 final class TenantCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -65,8 +65,8 @@ final class TenantNewCommand implements Callable<Integer> {
     Config config = OfflineToolConfig.load(env, repo);
     CheckoutPaths paths = new CheckoutPaths(repo);
     if (!Files.isDirectory(paths.root().resolve(CheckoutLayout.TENANTS))) {
-      err.println(paths.root() + ": no tenants/ folder here; run this in a clone of the gitops repository "
-          + "(or pass --repo)");
+      err.println(paths.root() + ": no tenants/ folder here; run this in a clone of the gitops repository (or pass "
+          + "--repo), and for a new, empty repository run `ca-provisioner tenant init` first");
       return 1;
     }
     TenantDesired desired;

@@ -18,6 +18,12 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
     Gitops gitops, Chart chart, TenantMysql mysql, Kubernetes kubernetes, Jobs jobs, Tenants tenants,
     PlanCatalog plans, Brand brand) {
 
+  /** The same configuration with another shared MySQL (dev mode's embedded one, chosen at start). */
+  public Config withMysql(TenantMysql other) {
+    return new Config(home, devMode, http, postgres, secrets, stripe, gitops, chart, other, kubernetes, jobs, tenants,
+        plans, brand);
+  }
+
   /**
    * How the service presents itself to customers (pages, messages).
    *

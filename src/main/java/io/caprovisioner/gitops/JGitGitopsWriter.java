@@ -1,9 +1,8 @@
 package io.caprovisioner.gitops;
 
 import io.caprovisioner.config.Config;
-import io.caprovisioner.config.RenderSettings;
 import io.caprovisioner.render.RenderedTenant;
-import io.caprovisioner.render.TemplateSource;
+import io.caprovisioner.render.RepositorySkeleton;
 import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.TenantRenderer;
 import io.caprovisioner.tenant.TenantNames;
@@ -70,7 +69,6 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
 
   private final TenantRenderer renderer;
   private final Config config;
-  private final TemplateSource templates;
   private final GitopsRemote remote;
   private final LocalClone clone;
   private final WorkerExecutor worker;
@@ -81,7 +79,6 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer) {
     this.renderer = renderer;
     this.config = config;
-    this.templates = TemplateSource.of(config.gitops());
     this.remote = GitopsRemote.of(config, config.gitops().sshKnownHosts());
     Path cloneDir = config.home().resolve("gitops/clone.git").toAbsolutePath().normalize();
     this.clone = new LocalClone(cloneDir, remote, config.gitops().branch());
@@ -278,9 +275,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   }
 
   private ObjectId skeletonCommit() throws IOException {
-    SortedMap<String, byte[]> files = new TreeMap<>(templates.skeleton());
-    // CI and staff's tools render with these; an operator's own skeleton may bring its own
-    files.putIfAbsent(RenderSettings.FILE, RenderSettings.text(config).getBytes(StandardCharsets.UTF_8));
+    SortedMap<String, byte[]> files = RepositorySkeleton.files(config);
     Repository repo = clone.repository();
     try (ObjectInserter inserter = repo.newObjectInserter()) {
       DirCache index = DirCache.newInCore();

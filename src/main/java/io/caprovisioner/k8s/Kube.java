@@ -35,11 +35,14 @@ public final class Kube {
     return workers.executeBlocking(work, false);
   }
 
+  /** Where an operator learns to give the service a cluster; a new user's dev mode has none. */
+  static final String CLUSTER_HELP = "see \"Running against a cluster\" in the README";
+
   /** Like {@link #call}, then: unreachable cluster → wait with the reason. */
   public Future<Outcome> step(Callable<Outcome> work) {
     return call(work).recover(e -> unreachable(e)
         ? Future.succeededFuture(Outcome.waitFor("Kubernetes API at " + client.getMasterUrl()
-            + " is unreachable: " + Errors.message(rootCause(e)), retry))
+            + " is unreachable: " + Errors.message(rootCause(e)) + " (" + CLUSTER_HELP + ")", retry))
         : Future.failedFuture(e));
   }
 

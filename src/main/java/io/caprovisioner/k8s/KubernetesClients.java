@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * an unreachable cluster shows up as a waiting step.
  */
 public final class KubernetesClients {
+  static final int CONNECT_TIMEOUT_MS = 5_000;
+  static final int REQUEST_TIMEOUT_MS = 10_000;
+
   private KubernetesClients() {
   }
 
@@ -19,6 +22,13 @@ public final class KubernetesClients {
       // fabric8 reads this switch when auto-configuring; it only affects the kubeconfig lookup
       System.setProperty(io.fabric8.kubernetes.client.Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false");
     }
-    return new KubernetesClientBuilder().withConfig(io.fabric8.kubernetes.client.Config.autoConfigure(null)).build();
+    io.fabric8.kubernetes.client.Config auto = io.fabric8.kubernetes.client.Config.autoConfigure(null);
+    // No retries inside a call and short timeouts: the reconcile retries with backoff itself, and a
+    // cluster that is down or hangs must cost a step seconds, not fabric8's default of minutes,
+    // while other tenants wait for a worker.
+    auto.setRequestRetryBackoffLimit(0);
+    auto.setConnectionTimeout(CONNECT_TIMEOUT_MS);
+    auto.setRequestTimeout(REQUEST_TIMEOUT_MS);
+    return new KubernetesClientBuilder().withConfig(auto).build();
   }
 }

@@ -8,6 +8,8 @@ import io.caprovisioner.render.TenantYamlException;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.tenant.TenantSource;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +53,11 @@ public final class RepositoryValidator {
     CheckoutPaths paths = new CheckoutPaths(checkout);
     CheckoutLayout.Scan scan = CheckoutLayout.scan(paths, renderer.manifestFileName());
     List<Problem> problems = new ArrayList<>(scan.problems());
+    if (!Files.exists(paths.root().resolve(CheckoutLayout.TENANTS), LinkOption.NOFOLLOW_LINKS)) {
+      // "0 tenants checked" would pass a wrong folder, or a repository that lost its tenants/
+      problems.add(Problem.of(CheckoutLayout.TENANTS + "/", "missing: this is not a gitops repository checkout; "
+          + "pass the repository's folder, or create the skeleton with `ca-provisioner tenant init`"));
+    }
     Map<String, String> namespaces = new HashMap<>();
     Map<String, String> domains = new HashMap<>();
     Set<String> seen = new HashSet<>();

@@ -93,7 +93,7 @@ class TenantCommandsTest {
     Cli.Result r = Cli.run(env(Map.of()), "tenant", "new", "--name", "archive", "--plan", "pro", "--admin-email",
         "a@example.org", "--repo", tmp.toString());
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains("no tenants/ folder");
+    assertThat(r.err()).contains("no tenants/ folder").contains("run `ca-provisioner tenant init` first");
   }
 
   @Test

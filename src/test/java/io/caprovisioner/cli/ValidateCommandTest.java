@@ -62,6 +62,18 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aFolderWithoutTenantsIsNotAGitopsRepository() throws Exception {
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("notes.txt"), "not a gitops repository\n");
+
+    Cli.Result r = Cli.run(env, "validate", elsewhere.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("tenants/: missing: this is not a gitops repository checkout")
+        .contains("tenant init").doesNotContain("ok:");
+  }
+
+  @Test
   void aCleanRepositoryPasses() {
     Cli.Result r = validate();
     assertThat(r.exit()).as(r.out() + r.err()).isZero();

@@ -29,6 +29,18 @@ public final class TestService {
     return env;
   }
 
+  /**
+   * The service as a new user starts it: its embedded defaults (dev mode: no DATABASE_URL, no
+   * secrets, no DB_HOST), on {@code home} and a free port, plus {@code extra}.
+   */
+  public static ProvisionerService startInDevMode(Path home, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PORT", "0");
+    env.put("PROVISIONER_HOME", home.toString());
+    env.putAll(extra);
+    return ProvisionerService.start(ConfigLoader.load(env));
+  }
+
   public static ProvisionerService start(DatabaseUrl db, Path home, Map<String, String> extra) {
     return ProvisionerService.start(ConfigLoader.load(env(db, home, extra)));
   }
