@@ -16,7 +16,17 @@ import java.util.Optional;
  */
 public record Config(Path home, boolean devMode, Http http, Postgres postgres, Secrets secrets, Stripe stripe,
     Gitops gitops, Chart chart, TenantMysql mysql, Kubernetes kubernetes, Jobs jobs, Tenants tenants,
-    PlanCatalog plans, Brand brand) {
+    PlanCatalog plans, Brand brand, Signup signup) {
+
+  /**
+   * The customer pages ({@code /signup}, {@code /welcome}).
+   *
+   * @param testPayments      SIGNUP_TEST_PAYMENTS: checkout is a local "test payment, no money moves"
+   *                          page instead of Stripe Checkout (dev mode without STRIPE_SECRET_KEY)
+   * @param requestsPerMinute SIGNUP_RATE_LIMIT: requests to the customer pages per client address
+   */
+  public record Signup(boolean testPayments, int requestsPerMinute) {
+  }
 
   /**
    * How the service presents itself to customers (pages, messages).
