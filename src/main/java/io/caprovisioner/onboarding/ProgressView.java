@@ -105,7 +105,9 @@ public record ProgressView(Phase phase, List<StepView> steps, int done, String m
     boolean late = late(current, facts, tenant, now);
     Optional<Duration> remaining = facts.typical().map(t -> t.minus(elapsed)).filter(d -> !d.isNegative()
         && !d.isZero());
-    String message = current.doing() + "." + (late ? LATE : "");
+    String message = current.doing() + "." + (late ? LATE
+        : waitsOnInfrastructure(current, facts) ? " It is waiting for a part of our service to become available "
+            + "and goes on by itself." : "");
     return new ProgressView(Phase.PROVISIONING, steps(currentIndex, true), done, message, late, Optional.of(elapsed),
         late ? Optional.empty() : remaining, Optional.empty(), email, nameNote, supportEmail);
   }
@@ -134,6 +136,19 @@ public record ProgressView(Phase phase, List<StepView> steps, int done, String m
     boolean wholeSlow = facts.typical().isPresent() && Duration.between(tenant.createdAt(), now)
         .compareTo(usual.multipliedBy(2)) > 0;
     return stepSlow || wholeSlow;
+  }
+
+  /**
+   * These steps wait only when something they need is not reachable (database server, cluster);
+   * waiting at the others (Argo CD syncing, the installer running) is their normal course.
+   */
+  private static final java.util.Set<String> WAIT_MEANS_UNAVAILABLE = java.util.Set.of("git.commit", "mysql.create",
+      "k8s.prepare");
+
+  private static boolean waitsOnInfrastructure(ProgressStep current, ProgressFacts facts) {
+    return current.pipelineSteps().stream().flatMap(a -> Arrays.stream(a.split("\\|")))
+        .filter(WAIT_MEANS_UNAVAILABLE::contains).map(facts.steps()::get)
+        .anyMatch(r -> r != null && "waiting".equals(r.state()));
   }
 
   private static boolean isDone(ProgressStep step, Map<String, StepRecord> records) {
