@@ -94,6 +94,7 @@ public final class ProvisionerService {
     KubernetesClient kubernetes;
     WorkerExecutor k8sWorkers;
     final AtomicBoolean draining = new AtomicBoolean();
+    final java.util.concurrent.atomic.AtomicInteger listeningPort = new java.util.concurrent.atomic.AtomicInteger();
   }
 
   /** Blocking: opens (and migrates) the database, then listens. */
@@ -158,12 +159,14 @@ public final class ProvisionerService {
         .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
         .routes(new StripeRoutes(p.pool, config, p.stripeEvents)::mount)
         .routes(p.gitImport::mount);
+    OnboardingWiring.mount(p.api, p.vertx, p.pool, config, p.listeningPort::get);
     int port;
     try {
       if (config.jobs().workers() > 0) {
         await(p.runner.start(), 30);
       }
       port = p.api.listen(config.http().port()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      p.listeningPort.set(port);
     } catch (Exception e) {
       new ProvisionerService(p, -1).stop();
       throw new IllegalStateException("cannot listen on port " + config.http().port() + ": " + rootMessage(e), e);

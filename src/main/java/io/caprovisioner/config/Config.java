@@ -16,12 +16,22 @@ import java.util.Optional;
  */
 public record Config(Path home, boolean devMode, Http http, Postgres postgres, Secrets secrets, Stripe stripe,
     Gitops gitops, Chart chart, TenantMysql mysql, Kubernetes kubernetes, Jobs jobs, Tenants tenants,
-    PlanCatalog plans, Brand brand) {
+    PlanCatalog plans, Brand brand, Signup signup) {
+
+  /**
+   * The customer pages ({@code /signup}, {@code /welcome}).
+   *
+   * @param testPayments      SIGNUP_TEST_PAYMENTS: checkout is a local "test payment, no money moves"
+   *                          page instead of Stripe Checkout (dev mode without STRIPE_SECRET_KEY)
+   * @param requestsPerMinute SIGNUP_RATE_LIMIT: requests to the customer pages per client address
+   */
+  public record Signup(boolean testPayments, int requestsPerMinute) {
+  }
 
   /** The same configuration with another shared MySQL (dev mode's embedded one, chosen at start). */
   public Config withMysql(TenantMysql other) {
     return new Config(home, devMode, http, postgres, secrets, stripe, gitops, chart, other, kubernetes, jobs, tenants,
-        plans, brand);
+        plans, brand, signup);
   }
 
   /**

@@ -139,11 +139,19 @@ public final class ConfigLoader {
     Config.Brand brand = new Config.Brand(publicUrl(port), get("BRAND_NAME").orElse("CollectiveAccess Cloud"),
         get("SUPPORT_EMAIL").map(this::supportEmail).orElse("support@" + tenants.baseDomain()));
 
+    boolean testPayments = get("SIGNUP_TEST_PAYMENTS").map(v -> bool("SIGNUP_TEST_PAYMENTS", v))
+        .orElse(dev && stripe.secretKey().isEmpty());
+    if (testPayments && stripe.secretKey().isPresent()) {
+      throw new ConfigException("SIGNUP_TEST_PAYMENTS=true and STRIPE_SECRET_KEY are both set: with a key, "
+          + "customers pay through Stripe Checkout; unset one of them");
+    }
+    Config.Signup signup = new Config.Signup(testPayments, integer("SIGNUP_RATE_LIMIT", 120, 1, 1_000_000));
+
     return new Config(home, dev, new Config.Http(port),
         new Config.Postgres(dbUrl, home.resolve("pg")),
         new Config.Secrets(adminToken, secretKey, adminTokenFile), stripe, gitops, chart, mysql,
         new Config.Kubernetes(get("KUBERNETES_IN_CLUSTER").map(v -> bool("KUBERNETES_IN_CLUSTER", v)).orElse(false)),
-        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand);
+        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand, signup);
   }
 
   /**

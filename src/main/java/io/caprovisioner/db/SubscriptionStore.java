@@ -57,6 +57,31 @@ public final class SubscriptionStore {
         .mapEmpty();
   }
 
+  /**
+   * The tenant a Checkout Session paid for.
+   *
+   * @param requestedName the site name the customer asked for at signup (metadata.requested_name)
+   */
+  public record CheckoutLink(long tenantId, Optional<String> requestedName) {
+  }
+
+  /** Links the subscription to the Checkout Session that created it, in the transaction that creates its tenant. */
+  public Future<Void> linkCheckout(SqlClient sql, String subscriptionId, String sessionId,
+      Optional<String> requestedName) {
+    return sql.preparedQuery("UPDATE subscriptions SET checkout_session_id = $2, requested_name = $3, "
+            + "updated_at = now() WHERE stripe_subscription_id = $1")
+        .execute(Tuple.of(subscriptionId, sessionId, requestedName.orElse(null))).mapEmpty();
+  }
+
+  /** The tenant the Checkout Session {@code sessionId} created, once its checkout has been applied. */
+  public Future<Optional<CheckoutLink>> byCheckoutSession(SqlClient sql, String sessionId) {
+    return sql.preparedQuery("SELECT tenant_id, requested_name FROM subscriptions WHERE checkout_session_id = $1 "
+            + "AND tenant_id IS NOT NULL").execute(Tuple.of(sessionId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new CheckoutLink(
+            rows.iterator().next().getLong("tenant_id"),
+            Optional.ofNullable(rows.iterator().next().getString("requested_name")))));
+  }
+
   private static StoredSubscription map(Row r) {
     return new StoredSubscription(r.getLong("id"), r.getLong("tenant_id"),
         Optional.ofNullable(r.getString("stripe_price_id")), Optional.ofNullable(r.getString("status")),

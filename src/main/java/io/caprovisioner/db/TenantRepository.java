@@ -61,6 +61,40 @@ public final class TenantRepository {
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 
+  /** Whether any name derived from {@code names} (namespace, domain, database, user...) is in use. */
+  public Future<Boolean> nameTaken(SqlClient sql, TenantNames names) {
+    return sql.preparedQuery("SELECT EXISTS (SELECT 1 FROM tenants WHERE name = $1 OR namespace = $2 "
+            + "OR helm_release_name = $2 OR domain = $3 OR db_name = $4 OR db_user = $5 OR app_name = $6)")
+        .execute(Tuple.of(names.id(), names.namespace(), names.domain(), names.database(), names.dbUser(),
+            names.appName()))
+        .map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  /**
+   * Serialises the creation of tenants that want the same name until the transaction ends, so
+   * two checkouts asking for one name cannot both see it free.
+   */
+  public Future<Void> lockName(SqlClient sql, String name) {
+    return sql.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 4))")
+        .execute(Tuple.of("tenant-name:" + name)).mapEmpty();
+  }
+
+  /**
+   * The median time from creation to first deployment over the {@code recent} newest deployed
+   * tenants; empty while none was ever deployed.
+   */
+  public Future<Optional<java.time.Duration>> typicalProvisionTime(SqlClient sql, int recent) {
+    return sql.preparedQuery("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM (SELECT "
+            + "extract(epoch FROM deployed_at - created_at) AS seconds FROM tenants WHERE deployed_at IS NOT NULL "
+            + "ORDER BY deployed_at DESC LIMIT $1) recent")
+        .execute(Tuple.of(recent))
+        .map(rows -> {
+          Double seconds = rows.iterator().next().getDouble(0);
+          return seconds == null ? Optional.empty()
+              : Optional.of(java.time.Duration.ofMillis(Math.round(Math.max(0, seconds) * 1000)));
+        });
+  }
+
   public Future<Void> setStatus(SqlClient sql, long id, TenantStatus status, String detail) {
     return sql.preparedQuery("UPDATE tenants SET status = $2, status_detail = $3, updated_at = now(), "
             + "deployed_at = CASE WHEN $2 = 'active' AND deployed_at IS NULL THEN now() ELSE deployed_at END "

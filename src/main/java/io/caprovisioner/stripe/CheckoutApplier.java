@@ -5,6 +5,7 @@ import io.caprovisioner.db.SubscriptionStore;
 import io.caprovisioner.db.LogStatus;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.ProvisioningLog;
+import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.lifecycle.ProvisionRequest;
 import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.caprovisioner.tenant.TenantNames;
@@ -14,6 +15,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ final class CheckoutApplier {
   private final StripeEventReader reader = new StripeEventReader();
   private final StripeEventStore events = new StripeEventStore();
   private final SubscriptionStore subscriptions = new SubscriptionStore();
+  private final TenantRepository tenants = new TenantRepository();
   private final ProvisioningLog log = new ProvisioningLog();
 
   CheckoutApplier(Config config, TenantLifecycle lifecycle, SubscriptionChangeApplier changes) {
@@ -87,17 +90,46 @@ final class CheckoutApplier {
     ProvisionRequest request = new ProvisionRequest(c.email().get(), found.plan(), Optional.empty(),
         TenantSource.STRIPE, c.customerId(), Optional.of(c.subscriptionId()), found.priceId(),
         Optional.of(c.eventId()), TenantDecisionApplier.REQUESTED_BY);
-    TenantNames names = TenantNames.of(TenantNames.generateId(), config.tenants().baseDomain());
     String status = now.map(SubscriptionSnapshot::status).orElse(c.impliedStatus());
-    return lifecycle.provision(sql, request, names)
+    return namesFor(sql, c).compose(names -> lifecycle.provision(sql, request, names)
         .compose(tenant -> subscriptions.record(sql, c.subscriptionId(), Optional.of(status), found.priceId(),
                 now.flatMap(SubscriptionSnapshot::currentPeriodEnd), c.created())
+            .compose(v -> c.sessionId().map(session -> subscriptions.linkCheckout(sql, c.subscriptionId(), session,
+                c.requestedName())).orElse(Future.succeededFuture()))
             .compose(v -> finish(sql, c, EventStatus.APPLIED, "tenant " + names.namespace() + " created, plan "
-                + found.plan() + " from " + found.source()))
+                + found.plan() + " from " + found.source() + nameNote(c, names)))
             .compose(v -> now.isPresent()
                 ? currentState(sql, tenant.id(), c, now.get(), earlier)
                 : inOrder(sql, tenant.id(), earlier))
-            .map(EventStatus.APPLIED));
+            .map(EventStatus.APPLIED)));
+  }
+
+  /**
+   * The name asked for at signup ({@code metadata.requested_name}) when it is a valid slug that is
+   * still free; otherwise a generated id, and the welcome page tells the customer. The name's lock
+   * keeps two checkouts asking for it at once from both taking it.
+   */
+  private Future<TenantNames> namesFor(SqlConnection sql, EventFacts.Checkout c) {
+    String baseDomain = config.tenants().baseDomain();
+    TenantNames generated = TenantNames.of(TenantNames.generateId(), baseDomain);
+    Optional<TenantNames> requested;
+    try {
+      requested = c.requestedName().map(n -> n.toLowerCase(Locale.ROOT)).filter(TenantNames::isValidSlug)
+          .map(n -> TenantNames.of(n, baseDomain));
+    } catch (IllegalArgumentException e) {
+      requested = Optional.empty();
+    }
+    if (requested.isEmpty()) {
+      return Future.succeededFuture(generated);
+    }
+    TenantNames wanted = requested.get();
+    return tenants.lockName(sql, wanted.id()).compose(v -> tenants.nameTaken(sql, wanted))
+        .map(taken -> taken ? generated : wanted);
+  }
+
+  private static String nameNote(EventFacts.Checkout c, TenantNames names) {
+    return c.requestedName().filter(n -> !n.equalsIgnoreCase(names.id()))
+        .map(n -> " (requested name '" + n + "' was not free or not valid: generated id)").orElse("");
   }
 
   /** Without the API: the newest statement about the subscription, the checkout's own included. */

@@ -13,9 +13,12 @@ public sealed interface EventFacts {
    *
    * @param impliedStatus the subscription's status as far as the session tells (see
    *                      {@link SubscriptionDecision#statusAfterCheckout}); a re-fetch replaces it
+   * @param sessionId     the Checkout Session ({@code cs_...}): the welcome page's key to the tenant
+   * @param requestedName {@code metadata.requested_name}: the site name asked for at signup
    */
   record Checkout(String eventId, long created, String subscriptionId, Optional<String> customerId,
-      Optional<String> email, Optional<String> metadataPlan, String impliedStatus) implements EventFacts {
+      Optional<String> email, Optional<String> metadataPlan, String impliedStatus, Optional<String> sessionId,
+      Optional<String> requestedName) implements EventFacts {
   }
 
   /**

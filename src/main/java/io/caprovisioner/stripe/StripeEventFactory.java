@@ -48,13 +48,22 @@ public final class StripeEventFactory {
       String subscriptionId, long created) {
     JsonObject metadata = new JsonObject();
     plan.ifPresent(p -> metadata.put("plan", p));
+    return checkoutCompleted(id("cs_test"), email, metadata, Optional.empty(), customerId, subscriptionId, created);
+  }
+
+  /**
+   * The same for a given Checkout Session, as one created by {@code POST /signup/checkout} ends:
+   * its id, its {@code metadata} ({@code plan}, {@code requested_name}) and {@code client_reference_id}.
+   */
+  public static JsonObject checkoutCompleted(String sessionId, String email, JsonObject metadata,
+      Optional<String> clientReferenceId, String customerId, String subscriptionId, long created) {
     JsonObject session = new JsonObject()
-        .put("id", id("cs_test"))
+        .put("id", sessionId)
         .put("object", "checkout.session")
         .put("amount_subtotal", 19900)
         .put("amount_total", 19900)
         .put("cancel_url", "https://example.org/cancel")
-        .put("client_reference_id", null)
+        .put("client_reference_id", clientReferenceId.orElse(null))
         .put("created", created - 60)
         .put("currency", "eur")
         .put("customer", customerId)
@@ -64,7 +73,7 @@ public final class StripeEventFactory {
         .put("customer_email", null)
         .put("expires_at", created + 86_340)
         .put("livemode", false)
-        .put("metadata", metadata)
+        .put("metadata", metadata.copy())
         .put("mode", "subscription")
         .put("payment_intent", null)
         .put("payment_status", "paid")

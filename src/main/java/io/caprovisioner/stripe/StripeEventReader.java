@@ -97,8 +97,11 @@ public final class StripeEventReader {
     Optional<String> email = Optional.ofNullable(s.getCustomerDetails()).map(Session.CustomerDetails::getEmail)
         .filter(e -> !e.isBlank()).or(() -> Optional.ofNullable(s.getCustomerEmail()).filter(e -> !e.isBlank()));
     Optional<String> plan = Optional.ofNullable(s.getMetadata()).map(m -> m.get("plan")).filter(p -> !p.isBlank());
+    Optional<String> requestedName = Optional.ofNullable(s.getMetadata()).map(m -> m.get("requested_name"))
+        .map(String::trim).filter(n -> !n.isEmpty());
     return new EventFacts.Checkout(id, created, s.getSubscription(), Optional.ofNullable(s.getCustomer()), email,
-        plan, SubscriptionDecision.statusAfterCheckout(s.getPaymentStatus()));
+        plan, SubscriptionDecision.statusAfterCheckout(s.getPaymentStatus()), Optional.ofNullable(s.getId()),
+        requestedName);
   }
 
   private static EventFacts subscription(String id, long created, String type, Subscription sub) {

@@ -20,13 +20,15 @@ public final class ApiServer {
   private final Vertx vertx;
   private final Router router;
   private HttpServer server;
+  /** Customer pages mounted by features ({@code /signup}, {@code /welcome}...): no bearer token. */
+  private final java.util.Set<String> customerPrefixes = new java.util.concurrent.CopyOnWriteArraySet<>();
 
   public ApiServer(Vertx vertx, String adminToken) {
     this.vertx = vertx;
     this.router = Router.router(vertx);
     BearerAuth auth = new BearerAuth(adminToken);
     router.route().handler(ctx -> {
-      if (isPublic(ctx.normalizedPath())) {
+      if (isPublic(ctx.normalizedPath()) || isCustomerPage(ctx.normalizedPath())) {
         ctx.next();
       } else {
         auth.handle(ctx);
@@ -40,6 +42,21 @@ public final class ApiServer {
 
   static boolean isPublic(String path) {
     return path.equals("/") || path.equals("/health") || path.equals("/ready") || path.startsWith("/webhooks/");
+  }
+
+  /** {@code prefix} and everything below it are pages for customers: public, no bearer token. */
+  public ApiServer customerPages(String prefix) {
+    customerPrefixes.add(prefix);
+    return this;
+  }
+
+  private boolean isCustomerPage(String path) {
+    for (String prefix : customerPrefixes) {
+      if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A body handler for API routes: JSON up to 64 KiB, larger is a 413. */

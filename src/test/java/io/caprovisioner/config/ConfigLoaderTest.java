@@ -149,4 +149,18 @@ class ConfigLoaderTest {
     assertThat(c.plans().names()).containsExactly("starter", "pro", "museum");
     assertThat(c.plans().all()).extracting(p -> p.monthlyPrice()).containsExactly(4900L, 19900L, 79900L);
   }
+
+  @Test
+  void testPaymentsAreOnInDevModeWithoutAStripeKeyAndNeverBesideOne() {
+    assertThat(ConfigLoader.load(Map.of("PROVISIONER_HOME", home.toString())).signup().testPayments()).isTrue();
+    assertThat(ConfigLoader.load(production()).signup().testPayments()).isFalse();
+    Map<String, String> keyed = production();
+    keyed.put("STRIPE_SECRET_KEY", "sk_test_0123456789");
+    keyed.put("SIGNUP_TEST_PAYMENTS", "true");
+    assertThatThrownBy(() -> ConfigLoader.load(keyed)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SIGNUP_TEST_PAYMENTS=true and STRIPE_SECRET_KEY");
+    Map<String, String> limited = production();
+    limited.put("SIGNUP_RATE_LIMIT", "0");
+    assertThatThrownBy(() -> ConfigLoader.load(limited)).hasMessageContaining("SIGNUP_RATE_LIMIT");
+  }
 }

@@ -36,7 +36,8 @@ class StripeEventReaderTest {
     EventFacts facts = reader.read(fixture("checkout.session.completed.pay-rails.json"));
     assertThat(facts).isEqualTo(new EventFacts.Checkout("evt_1FixturePayRailsCsCompl", 1658323200L,
         "sub_1LNkeSKXBGcbgpbZ7jMqOPSi", Optional.of("cus_M5wW9RPFk9xNZ5"), Optional.of("chris@gorails.com"),
-        Optional.empty(), "active"));
+        Optional.empty(), "active",
+        Optional.of("cs_test_a1UejXx8ebIdTzFolicVypUAZpOBVkoQKDbaarXoPlPVtj8p0zujPEEhjT"), Optional.empty()));
   }
 
   @Test
