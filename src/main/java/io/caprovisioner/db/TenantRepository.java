@@ -168,6 +168,29 @@ public final class TenantRepository {
         });
   }
 
+  /**
+   * A new administrator password for {@code POST /admin/tenants/{id}/credentials}: stored sealed
+   * and numbered, in the caller's transaction. Returns the rotation's number.
+   */
+  public Future<Integer> rotateAdminPassword(SqlClient sql, long id, String sealed) {
+    return sql.preparedQuery("UPDATE tenants SET admin_password_enc = $2, "
+            + "admin_password_rotation = admin_password_rotation + 1, updated_at = now() WHERE id = $1 "
+            + "RETURNING admin_password_rotation")
+        .execute(Tuple.of(id, sealed)).map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /** The number of the newest administrator password rotation (0: the one set at install). */
+  public Future<Integer> adminPasswordRotation(SqlClient sql, long id) {
+    return sql.preparedQuery("SELECT admin_password_rotation FROM tenants WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger(0));
+  }
+
+  /** The sealed administrator password, empty before one was generated. */
+  public Future<Optional<String>> sealedAdminPassword(SqlClient sql, long id) {
+    return sql.preparedQuery("SELECT admin_password_enc FROM tenants WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getString(0)));
+  }
+
   /** The customer's e-mail (users.email): for the ca-admin Secret and messages, never for git. */
   public Future<Optional<String>> contactEmail(SqlClient sql, long id) {
     return sql.preparedQuery("SELECT u.email FROM tenants t JOIN users u ON u.id = t.user_id WHERE t.id = $1")

@@ -1,6 +1,7 @@
 package io.caprovisioner.lifecycle;
 
 import io.caprovisioner.db.LogStatus;
+import io.caprovisioner.db.MessageKind;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.ProvisioningLog;
 import io.caprovisioner.db.SubscriptionStore;
@@ -41,6 +42,7 @@ public final class TenantLifecycle {
   private final TenantIntents intents = new TenantIntents();
   private final ProvisioningLog log = new ProvisioningLog();
   private final JobQueue jobs = new JobQueue();
+  private final MessageOutbox outbox = new MessageOutbox();
 
   public TenantLifecycle(Pool pool, Config.Tenants settings, PlanCatalog plans) {
     this.pool = pool;
@@ -92,7 +94,10 @@ public final class TenantLifecycle {
     return locked(sql, id)
         .compose(t -> move(sql, t, TenantStatus.SUSPENDED, "suspend requested by " + requestedBy, stripeEventId))
         .compose(v -> intent(sql, id, IntentKind.SUSPEND, requestedBy, stripeEventId))
-        .compose(v -> reload(sql, id));
+        .compose(v -> reload(sql, id))
+        // a site that never ran has nothing to tell its customer about (e.g. a first payment still pending)
+        .compose(t -> t.deployedAt().isEmpty() ? Future.succeededFuture(t)
+            : notice(sql, t, MessageKind.SUSPENDED, new JsonObject().put("requested_by", requestedBy)));
   }
 
   public Future<Tenant> resume(long id, String requestedBy, Optional<String> stripeEventId) {
@@ -143,8 +148,19 @@ public final class TenantLifecycle {
               "delete requested by " + requestedBy + (purge ? " (purge: no retention)" : ""), stripeEventId).map(s))
           .compose(s -> scheduleDeletion(sql, s, purge))
           .compose(v -> intent(sql, id, kind, requestedBy, stripeEventId))
-          .compose(v -> reload(sql, id));
+          .compose(v -> reload(sql, id))
+          // a purge keeps nothing to come back to: its customer hears when it is deleted
+          .compose(d -> purge ? Future.succeededFuture(d) : notice(sql, d, MessageKind.DELETION_SCHEDULED,
+              new JsonObject().put("keep_until", d.deletionDueAt().map(OffsetDateTime::toString).orElse(null))));
     });
+  }
+
+  /**
+   * The customer's notice of a change, in its transaction. Its cause is the intent's generation:
+   * a replayed request is refused before it gets here, a new suspension is a new notice.
+   */
+  private Future<Tenant> notice(SqlConnection sql, Tenant t, MessageKind kind, JsonObject facts) {
+    return outbox.add(sql, t.id(), kind, "generation " + t.generation(), facts).map(t);
   }
 
   private Future<Void> scheduleDeletion(SqlConnection sql, Tenant t, boolean purge) {
