@@ -13,6 +13,8 @@ import io.caprovisioner.jobs.RunnerOptions;
 import io.caprovisioner.k8s.KubernetesClients;
 import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.mail.MailSendHandler;
+import io.caprovisioner.onboarding.CredentialsRoutes;
 import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.pipeline.PipelineOptions;
 import io.caprovisioner.render.YamlTenantRenderer;
@@ -52,6 +54,7 @@ public final class ProvisionerService {
   private final SharedMysql mysql;
   private final KubernetesClient kubernetes;
   private final WorkerExecutor k8sWorkers;
+  private final MailSendHandler mail;
   private final AtomicBoolean draining;
   private final int port;
 
@@ -68,6 +71,7 @@ public final class ProvisionerService {
     this.mysql = p.mysql;
     this.kubernetes = p.kubernetes;
     this.k8sWorkers = p.k8sWorkers;
+    this.mail = p.mail;
     this.draining = p.draining;
     this.port = port;
   }
@@ -86,6 +90,7 @@ public final class ProvisionerService {
     SharedMysql mysql;
     KubernetesClient kubernetes;
     WorkerExecutor k8sWorkers;
+    MailSendHandler mail;
     final AtomicBoolean draining = new AtomicBoolean();
   }
 
@@ -111,9 +116,12 @@ public final class ProvisionerService {
     p.k8sWorkers = p.vertx.createSharedWorkerExecutor("ca-provisioner-k8s", Math.max(2, config.jobs().workers()));
     p.runner = new JobRunner(p.vertx, p.pool, RunnerOptions.defaults(config.jobs().workers()));
     p.stripeEvents = new StripeEventApplier(p.vertx, p.pool, config, lifecycle);
+    // templates are checked now too: a broken operator mail template stops the start
+    p.mail = MailSendHandler.create(p.vertx, p.pool, config);
     p.runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(p.pool, config, p.gitops,
             renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults()))
-        .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents));
+        .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents))
+        .register(JobKind.MAIL_SEND.wire(), p.mail);
     p.api = new ApiServer(p.vertx, config.secrets().adminApiToken());
     p.gitImport = new GitImport(p.vertx, p.pool, config, p.gitops::snapshot, lifecycle);
     BodyHandler body = ApiServer.apiBody();
@@ -122,7 +130,8 @@ public final class ProvisionerService {
         .routes(new AdminRoutes(p.pool, lifecycle)::mount)
         .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
         .routes(new StripeRoutes(p.pool, config, p.stripeEvents)::mount)
-        .routes(p.gitImport::mount);
+        .routes(p.gitImport::mount)
+        .routes(new CredentialsRoutes(p.pool, config)::mount);
     int port;
     try {
       if (config.jobs().workers() > 0) {
@@ -136,6 +145,7 @@ public final class ProvisionerService {
     ProvisionerService service = new ProvisionerService(p, port);
     service.gitImport.start();
     LOG.info("ca-provisioner listening on port {} ({} mode)", port, config.devMode() ? "dev" : "production");
+    LOG.info("customer messages go to {}", p.mail.destination());
     return service;
   }
 
@@ -162,6 +172,7 @@ public final class ProvisionerService {
     await(gitImport.stop(), 30);
     // in-flight jobs finish or give their lease back for another replica
     await(runner.stop(), 30);
+    await(mail.close(), 10);
     await(mysql.closeFuture().orElse(io.vertx.core.Future.succeededFuture()), 10);
     await(k8sWorkers.close(), 10);
     kubernetes.close();

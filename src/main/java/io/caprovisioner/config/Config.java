@@ -16,7 +16,20 @@ import java.util.Optional;
  */
 public record Config(Path home, boolean devMode, Http http, Postgres postgres, Secrets secrets, Stripe stripe,
     Gitops gitops, Chart chart, TenantMysql mysql, Kubernetes kubernetes, Jobs jobs, Tenants tenants,
-    PlanCatalog plans, Brand brand) {
+    PlanCatalog plans, Brand brand, Mail mail) {
+
+  /**
+   * Customer messages.
+   *
+   * @param smtp                 SMTP_URL; empty (dev): each message is written as an .eml file to {@code outboxDir}
+   * @param from                 MAIL_FROM, an address or {@code Name <address>}
+   * @param templateDir          MAIL_TEMPLATE_DIR: operator templates that replace the built-in ones, file by file
+   * @param credentialsLinkHours CREDENTIALS_LINK_HOURS: how long a one-time password link works
+   * @param outboxDir            PROVISIONER_HOME/outbox
+   */
+  public record Mail(Optional<SmtpUrl> smtp, String from, Optional<Path> templateDir, int credentialsLinkHours,
+      Path outboxDir) {
+  }
 
   /**
    * How the service presents itself to customers (pages, messages).
