@@ -3,6 +3,7 @@ package io.caprovisioner.app;
 import io.caprovisioner.api.AdminRoutes;
 import io.caprovisioner.api.HealthRoutes;
 import io.caprovisioner.api.HistoryRoutes;
+import io.caprovisioner.api.MessageRoutes;
 import io.caprovisioner.api.TenantRoutes;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.Database;
@@ -131,7 +132,8 @@ public final class ProvisionerService {
         .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
         .routes(new StripeRoutes(p.pool, config, p.stripeEvents)::mount)
         .routes(p.gitImport::mount)
-        .routes(new CredentialsRoutes(p.pool, config)::mount);
+        .routes(new CredentialsRoutes(p.pool, config)::mount)
+        .routes(new MessageRoutes(p.pool)::mount);
     int port;
     try {
       if (config.jobs().workers() > 0) {
