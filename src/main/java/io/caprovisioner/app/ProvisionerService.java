@@ -15,6 +15,7 @@ import io.caprovisioner.k8s.KubernetesClients;
 import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.caprovisioner.mail.MailSendHandler;
+import io.caprovisioner.onboarding.BillingRoutes;
 import io.caprovisioner.onboarding.CredentialsRoutes;
 import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.pipeline.PipelineOptions;
@@ -133,7 +134,8 @@ public final class ProvisionerService {
         .routes(new StripeRoutes(p.pool, config, p.stripeEvents)::mount)
         .routes(p.gitImport::mount)
         .routes(new CredentialsRoutes(p.pool, config)::mount)
-        .routes(new MessageRoutes(p.pool)::mount);
+        .routes(new MessageRoutes(p.pool)::mount)
+        .routes(new BillingRoutes(p.vertx, p.pool, config)::mount);
     int port;
     try {
       if (config.jobs().workers() > 0) {
