@@ -37,3 +37,5 @@ CREATE INDEX credential_tokens_message_idx ON credential_tokens (message_id);
 -- POST /admin/tenants/{id}/credentials: each rotation of the administrator password is numbered;
 -- the ca.admin-password step runs the reset Job for the newest number, then sends a fresh link.
 ALTER TABLE tenants ADD COLUMN admin_password_rotation INT NOT NULL DEFAULT 0;
+-- the rotation the kept (sealed) administrator password belongs to
+ALTER TABLE tenants ADD COLUMN admin_password_rotated INT NOT NULL DEFAULT 0;

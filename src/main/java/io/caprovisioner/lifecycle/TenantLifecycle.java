@@ -1,5 +1,6 @@
 package io.caprovisioner.lifecycle;
 
+import io.caprovisioner.db.CredentialTokens;
 import io.caprovisioner.db.LogStatus;
 import io.caprovisioner.db.MessageKind;
 import io.caprovisioner.config.Config;
@@ -43,6 +44,7 @@ public final class TenantLifecycle {
   private final ProvisioningLog log = new ProvisioningLog();
   private final JobQueue jobs = new JobQueue();
   private final MessageOutbox outbox = new MessageOutbox();
+  private final CredentialTokens tokens = new CredentialTokens();
 
   public TenantLifecycle(Pool pool, Config.Tenants settings, PlanCatalog plans) {
     this.pool = pool;
@@ -219,6 +221,27 @@ public final class TenantLifecycle {
           .compose(v -> intentJob(sql, id, IntentKind.RETRY, requestedBy, Optional.empty()))
           .map(jobId -> new JsonObject().put("tenant_id", id).put("job_id", jobId)
               .put("resumes_at", failedAt.orElse(null))));
+    }));
+  }
+
+  /**
+   * {@code POST /admin/tenants/{id}/credentials}: a new CollectiveAccess administrator password.
+   * The reconcile's {@code ca.admin-password} step sets it with a reset-password Job and then
+   * sends the customer a fresh one-time link; every unused link stops working now. Only for an
+   * active site (its installer set the first one). Returns {@code {tenant_id, rotation, job_id}}.
+   */
+  public Future<JsonObject> resetAdminPassword(long id, String requestedBy) {
+    return pool.withTransaction(sql -> locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.ACTIVE) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only an active site's administrator password can be reset"));
+      }
+      return tenants.requestAdminPasswordRotation(sql, id)
+          .compose(rotation -> tokens.revokeAll(sql, id)
+              .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "administrator password reset "
+                  + rotation + " requested by " + requestedBy))
+              .compose(v -> intentJob(sql, id, IntentKind.CREDENTIALS_RESET, requestedBy, Optional.empty()))
+              .map(jobId -> new JsonObject().put("tenant_id", id).put("rotation", rotation).put("job_id", jobId)));
     }));
   }
 

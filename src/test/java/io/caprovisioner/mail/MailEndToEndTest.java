@@ -106,6 +106,73 @@ class MailEndToEndTest {
     assertThat(again.body()).contains("already used").doesNotContain(password);
   }
 
+  @Test
+  void aPasswordResetRunsAResetJobThenSendsAFreshLinkToTheNewPassword() throws Exception {
+    service = new MailServiceFixture(client, Map.of());
+    service.deliver(service.checkoutEvent(EMAIL, "sub_e2e2"));
+    await().atMost(Duration.ofSeconds(120)).until(() -> !service.rows(
+        "SELECT 1 FROM outbound_messages WHERE status = 'sent'").isEmpty());
+    long id = service.rows("SELECT id FROM tenants").get(0).getLong(0);
+    String namespace = service.rows("SELECT namespace FROM tenants").get(0).getString(0);
+    SecretBox box = new SecretBox(TestService.SECRET_KEY);
+    String first = box.open(service.rows("SELECT admin_password_enc FROM tenants").get(0).getString(0));
+    String welcomeLink = ReceivedMail.parse(emls().get(0)).credentialsLink();
+
+    HttpResponse<String> reset = admin("POST", "/admin/tenants/" + id + "/credentials");
+    assertThat(reset.statusCode()).isEqualTo(202);
+    assertThat(reset.body()).contains("\"rotation\":1").doesNotContain(first);
+    // the unused welcome link stops working at once
+    assertThat(get(welcomeLink).statusCode()).isEqualTo(410);
+    assertThat(get(welcomeLink).body()).contains("replaced");
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> !service.rows(
+        "SELECT 1 FROM outbound_messages WHERE kind = 'credentials' AND status = 'sent'").isEmpty());
+    String second = box.open(service.rows("SELECT admin_password_enc FROM tenants").get(0).getString(0));
+    assertThat(second).isNotEqualTo(first);
+    // the reset-password Job ran in the tenant's namespace with the password from Secret ca-admin
+    var job = client.batch().v1().jobs().inNamespace(namespace).withName("ca-reset-password-1").get();
+    assertThat(job).isNotNull();
+    String script = String.join(" ", job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand());
+    assertThat(script).contains("caUtils reset-password --user=administrator").doesNotContain(second);
+    String secret = new String(java.util.Base64.getDecoder().decode(client.secrets().inNamespace(namespace)
+        .withName("ca-admin").get().getData().get("password")), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(secret).isEqualTo(second);
+
+    ReceivedMail fresh = emls().stream().map(ReceivedMail::parse)
+        .filter(m -> m.subject().startsWith("A new password")).findFirst().orElseThrow();
+    assertThat(fresh.raw()).doesNotContain(second);
+    HttpResponse<String> shown = post(fresh.credentialsLink());
+    assertThat(shown.statusCode()).isEqualTo(200);
+    assertThat(shown.body()).contains(second);
+    assertThat(post(fresh.credentialsLink()).statusCode()).isEqualTo(410);
+
+    // only an active site's password can be reset; an unknown tenant is a 404
+    assertThat(admin("POST", "/admin/tenants/" + id + "/suspend").statusCode()).isEqualTo(200);
+    assertThat(admin("POST", "/admin/tenants/" + id + "/credentials").statusCode()).isEqualTo(409);
+    assertThat(admin("POST", "/admin/tenants/999/credentials").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void expiredAndMadeUpLinksShowTheirPageNeverA5xx() throws Exception {
+    service = new MailServiceFixture(client, Map.of());
+    String base = "http://localhost:" + service.port + "/credentials/";
+    HttpResponse<String> unknown = get(base + "A".repeat(43));
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("not valid");
+    assertThat(post(base + "not-a-token").statusCode()).isEqualTo(404);
+    assertThat(get(base + "%3Cscript%3E").body()).doesNotContain("<script>");
+    long id = service.rows("INSERT INTO tenants (name, namespace, helm_release_name, domain, db_name, db_user, "
+        + "app_name, plan, source, status) VALUES ('exp', 'tenant-exp', 'tenant-exp', 'tenant-exp.example.org', "
+        + "'ca_exp', 'ca_exp', 'ca_exp', 'starter', 'manual', 'active') RETURNING id").get(0).getLong(0);
+    String token = io.caprovisioner.crypto.OneTimeTokens.generate();
+    service.rows("INSERT INTO credential_tokens (token_sha256, tenant_id, expires_at) VALUES ($1, $2, "
+        + "now() - interval '1 minute')", io.caprovisioner.crypto.OneTimeTokens.sha256Hex(token), id);
+    for (HttpResponse<String> r : List.of(get(base + token), post(base + token))) {
+      assertThat(r.statusCode()).isEqualTo(410);
+      assertThat(r.body()).contains("This link has expired").contains("help@cloud.example.org");
+    }
+  }
+
   private List<Path> emls() throws IOException {
     try (Stream<Path> files = Files.list(service.home.resolve("outbox"))) {
       return files.filter(p -> p.toString().endsWith(".eml")).sorted().toList();
