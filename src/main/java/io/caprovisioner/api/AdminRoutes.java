@@ -32,6 +32,7 @@ public final class AdminRoutes {
     router.post("/admin/tenants/:id/suspend").handler(this::suspend);
     router.post("/admin/tenants/:id/resume").handler(this::resume);
     router.post("/admin/tenants/:id/retry").handler(this::retry);
+    router.post("/admin/tenants/:id/credentials").handler(this::credentials);
   }
 
   private void status(RoutingContext ctx) {
@@ -54,6 +55,12 @@ public final class AdminRoutes {
   private void retry(RoutingContext ctx) {
     long id = RequestParams.pathId(ctx);
     Json.respond(ctx, 202, lifecycle.retry(id, "admin-api"));
+  }
+
+  /** A new administrator password, set through the tenant's reconcile, and a fresh link to the customer. */
+  private void credentials(RoutingContext ctx) {
+    long id = RequestParams.pathId(ctx);
+    Json.respond(ctx, 202, lifecycle.resetAdminPassword(id, "admin-api"));
   }
 
   private void resume(RoutingContext ctx) {

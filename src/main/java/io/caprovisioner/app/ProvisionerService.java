@@ -3,6 +3,7 @@ package io.caprovisioner.app;
 import io.caprovisioner.api.AdminRoutes;
 import io.caprovisioner.api.HealthRoutes;
 import io.caprovisioner.api.HistoryRoutes;
+import io.caprovisioner.api.MessageRoutes;
 import io.caprovisioner.api.TenantRoutes;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.Database;
@@ -14,6 +15,9 @@ import io.caprovisioner.k8s.KubernetesClients;
 import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.caprovisioner.mysql.EmbeddedMariaDb;
+import io.caprovisioner.mail.MailSendHandler;
+import io.caprovisioner.onboarding.BillingRoutes;
+import io.caprovisioner.onboarding.CredentialsRoutes;
 import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.pipeline.PipelineOptions;
 import io.caprovisioner.render.YamlTenantRenderer;
@@ -57,6 +61,7 @@ public final class ProvisionerService {
   private final Optional<EmbeddedMariaDb> embeddedMysql;
   private final KubernetesClient kubernetes;
   private final WorkerExecutor k8sWorkers;
+  private final MailSendHandler mail;
   private final AtomicBoolean draining;
   private final int port;
 
@@ -74,6 +79,7 @@ public final class ProvisionerService {
     this.embeddedMysql = p.embeddedMysql;
     this.kubernetes = p.kubernetes;
     this.k8sWorkers = p.k8sWorkers;
+    this.mail = p.mail;
     this.draining = p.draining;
     this.port = port;
   }
@@ -93,6 +99,7 @@ public final class ProvisionerService {
     Optional<EmbeddedMariaDb> embeddedMysql = Optional.empty();
     KubernetesClient kubernetes;
     WorkerExecutor k8sWorkers;
+    MailSendHandler mail;
     final AtomicBoolean draining = new AtomicBoolean();
     final java.util.concurrent.atomic.AtomicInteger listeningPort = new java.util.concurrent.atomic.AtomicInteger();
   }
@@ -147,9 +154,12 @@ public final class ProvisionerService {
     p.k8sWorkers = p.vertx.createSharedWorkerExecutor("ca-provisioner-k8s", Math.max(2, config.jobs().workers()));
     p.runner = new JobRunner(p.vertx, p.pool, RunnerOptions.defaults(config.jobs().workers()));
     p.stripeEvents = new StripeEventApplier(p.vertx, p.pool, config, lifecycle);
+    // templates are checked now too: a broken operator mail template stops the start
+    p.mail = MailSendHandler.create(p.vertx, p.pool, config);
     p.runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(p.pool, config, p.gitops,
             renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults()))
-        .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents));
+        .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents))
+        .register(JobKind.MAIL_SEND.wire(), p.mail);
     p.api = new ApiServer(p.vertx, config.secrets().adminApiToken());
     p.gitImport = new GitImport(p.vertx, p.pool, config, p.gitops::snapshot, lifecycle);
     BodyHandler body = ApiServer.apiBody();
@@ -158,7 +168,10 @@ public final class ProvisionerService {
         .routes(new AdminRoutes(p.pool, lifecycle)::mount)
         .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
         .routes(new StripeRoutes(p.pool, config, p.stripeEvents)::mount)
-        .routes(p.gitImport::mount);
+        .routes(p.gitImport::mount)
+        .routes(new CredentialsRoutes(p.pool, config)::mount)
+        .routes(new MessageRoutes(p.pool)::mount)
+        .routes(new BillingRoutes(p.vertx, p.pool, config)::mount);
     OnboardingWiring.mount(p.api, p.vertx, p.pool, config, p.listeningPort::get);
     int port;
     try {
@@ -174,6 +187,7 @@ public final class ProvisionerService {
     ProvisionerService service = new ProvisionerService(p, port);
     service.gitImport.start();
     LOG.info("ca-provisioner listening on port {} ({} mode)", port, config.devMode() ? "dev" : "production");
+    LOG.info("customer messages go to {}", p.mail.destination());
     return service;
   }
 
@@ -200,6 +214,7 @@ public final class ProvisionerService {
     await(gitImport.stop(), 30);
     // in-flight jobs finish or give their lease back for another replica
     await(runner.stop(), 30);
+    await(mail.close(), 10);
     await(mysql.closeFuture().orElse(io.vertx.core.Future.succeededFuture()), 10);
     await(k8sWorkers.close(), 10);
     kubernetes.close();

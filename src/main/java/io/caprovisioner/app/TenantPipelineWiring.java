@@ -3,6 +3,7 @@ package io.caprovisioner.app;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.crypto.SecretBox;
 import io.caprovisioner.gitops.GitopsWriter;
+import io.caprovisioner.k8s.AdminPasswordResetStep;
 import io.caprovisioner.k8s.CaInstallStep;
 import io.caprovisioner.k8s.GitopsAwaitStep;
 import io.caprovisioner.k8s.GitopsGoneStep;
@@ -50,6 +51,7 @@ public final class TenantPipelineWiring {
         await,
         new CaInstallStep(kube, config.tenants(), credentials, options.caRoot(), options.installPoll(),
             options.installTimeout()),
+        new AdminPasswordResetStep(kube, config.tenants(), credentials, options.caRoot(), options.installPoll()),
         new GitRemoveStep(gitops, List.of(GitCommitStep.NAME, await.name()), options.unavailableRetry()),
         gone,
         new MysqlDropStep(mysql, options.unavailableRetry(), List.of(MysqlCreateStep.NAME, CaInstallStep.NAME)),

@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public record Config(Path home, boolean devMode, Http http, Postgres postgres, Secrets secrets, Stripe stripe,
     Gitops gitops, Chart chart, TenantMysql mysql, Kubernetes kubernetes, Jobs jobs, Tenants tenants,
-    PlanCatalog plans, Brand brand, Signup signup) {
+    PlanCatalog plans, Brand brand, Signup signup, Mail mail) {
 
   /**
    * The customer pages ({@code /signup}, {@code /welcome}).
@@ -31,7 +31,20 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
   /** The same configuration with another shared MySQL (dev mode's embedded one, chosen at start). */
   public Config withMysql(TenantMysql other) {
     return new Config(home, devMode, http, postgres, secrets, stripe, gitops, chart, other, kubernetes, jobs, tenants,
-        plans, brand, signup);
+        plans, brand, signup, mail);
+  }
+
+  /**
+   * Customer messages.
+   *
+   * @param smtp                 SMTP_URL; empty (dev): each message is written as an .eml file to {@code outboxDir}
+   * @param from                 MAIL_FROM, an address or {@code Name <address>}
+   * @param templateDir          MAIL_TEMPLATE_DIR: operator templates that replace the built-in ones, file by file
+   * @param credentialsLinkHours CREDENTIALS_LINK_HOURS: how long a one-time password link works
+   * @param outboxDir            PROVISIONER_HOME/outbox
+   */
+  public record Mail(Optional<SmtpUrl> smtp, String from, Optional<Path> templateDir, int credentialsLinkHours,
+      Path outboxDir) {
   }
 
   /**

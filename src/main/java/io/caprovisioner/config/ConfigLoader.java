@@ -151,7 +151,7 @@ public final class ConfigLoader {
         new Config.Postgres(dbUrl, home.resolve("pg")),
         new Config.Secrets(adminToken, secretKey, adminTokenFile), stripe, gitops, chart, mysql,
         new Config.Kubernetes(get("KUBERNETES_IN_CLUSTER").map(v -> bool("KUBERNETES_IN_CLUSTER", v)).orElse(false)),
-        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand, signup);
+        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand, signup, mail(home, brand, tenants));
   }
 
   /**
@@ -165,6 +165,16 @@ public final class ConfigLoader {
       throw new ConfigException("GITOPS_REPO_URL must not carry credentials (" + m.group(1) + "://***@" + m.group(3)
           + "): set the token in GIT_TOKEN (and the user, if not x-access-token, in GIT_USERNAME)");
     }
+  }
+
+  private Config.Mail mail(Path home, Config.Brand brand, Config.Tenants tenants) {
+    String from = get("MAIL_FROM").orElse(brand.name().replaceAll("[\"<>\\r\\n]", "") + " <noreply@"
+        + tenants.baseDomain() + ">");
+    if (!from.matches("[^<>@\\s]+@[^<>@\\s]+\\.[^<>@\\s]+|[^<>\\r\\n]*<[^<>@\\s]+@[^<>@\\s]+\\.[^<>@\\s]+>")) {
+      throw new ConfigException("MAIL_FROM must be an address or Name <address>, not '" + from + "'");
+    }
+    return new Config.Mail(get("SMTP_URL").map(SmtpUrl::parse), from, get("MAIL_TEMPLATE_DIR").map(Path::of),
+        integer("CREDENTIALS_LINK_HOURS", 72, 1, 24 * 90), home.resolve("outbox"));
   }
 
   /** PUBLIC_URL: http(s), no credentials, no query; default: this machine on PORT (dev). */

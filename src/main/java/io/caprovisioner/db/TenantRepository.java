@@ -202,6 +202,40 @@ public final class TenantRepository {
         });
   }
 
+  /**
+   * {@code POST /admin/tenants/{id}/credentials}: asks for a new administrator password, in the
+   * caller's transaction. Returns the rotation's number, which the reconcile's reset step works towards.
+   */
+  public Future<Integer> requestAdminPasswordRotation(SqlClient sql, long id) {
+    return sql.preparedQuery("UPDATE tenants SET admin_password_rotation = admin_password_rotation + 1, "
+            + "updated_at = now() WHERE id = $1 RETURNING admin_password_rotation")
+        .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /**
+   * The sealed administrator password of rotation {@code rotation}: {@code candidate} replaces the
+   * kept one when that belongs to an older rotation. The first writer for a rotation wins, so two
+   * runners can never set different passwords for it.
+   */
+  public Future<String> sealedForRotation(SqlClient sql, long id, int rotation, String candidate) {
+    return sql.preparedQuery("UPDATE tenants SET admin_password_enc = CASE WHEN admin_password_rotated < $3 "
+            + "THEN $2 ELSE admin_password_enc END, admin_password_rotated = GREATEST(admin_password_rotated, $3) "
+            + "WHERE id = $1 RETURNING admin_password_enc")
+        .execute(Tuple.of(id, candidate, rotation))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw new IllegalStateException("tenant " + id + " no longer exists");
+          }
+          return rows.iterator().next().getString(0);
+        });
+  }
+
+  /** The sealed administrator password, empty before one was generated. */
+  public Future<Optional<String>> sealedAdminPassword(SqlClient sql, long id) {
+    return sql.preparedQuery("SELECT admin_password_enc FROM tenants WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getString(0)));
+  }
+
   /** The customer's e-mail (users.email): for the ca-admin Secret and messages, never for git. */
   public Future<Optional<String>> contactEmail(SqlClient sql, long id) {
     return sql.preparedQuery("SELECT u.email FROM tenants t JOIN users u ON u.id = t.user_id WHERE t.id = $1")
@@ -255,6 +289,7 @@ public final class TenantRepository {
         r.getOffsetDateTime("updated_at"), Optional.ofNullable(r.getOffsetDateTime("deployed_at")),
         Optional.ofNullable(r.getOffsetDateTime("deletion_due_at")), r.getLong("generation"),
         Optional.ofNullable(r.getString("intent")).map(kind -> new Intent(IntentKind.fromWire(kind),
-            r.getString("intent_by"), Optional.ofNullable(r.getString("intent_stripe_event")))));
+            r.getString("intent_by"), Optional.ofNullable(r.getString("intent_stripe_event")))),
+        r.getInteger("admin_password_rotation"));
   }
 }

@@ -5,7 +5,9 @@ public enum JobKind {
   /** One level-triggered reconcile of one tenant; at most one queued or running per tenant. */
   TENANT_RECONCILE("tenant.reconcile"),
   /** Apply one stored Stripe event. */
-  STRIPE_APPLY("stripe.apply");
+  STRIPE_APPLY("stripe.apply"),
+  /** Hand one outbox message to the SMTP server (or write it as .eml); not tied to the tenant's queue. */
+  MAIL_SEND("mail.send");
 
   private final String wire;
 

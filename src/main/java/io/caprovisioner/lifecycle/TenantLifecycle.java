@@ -1,6 +1,8 @@
 package io.caprovisioner.lifecycle;
 
+import io.caprovisioner.db.CredentialTokens;
 import io.caprovisioner.db.LogStatus;
+import io.caprovisioner.db.MessageKind;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.ProvisioningLog;
 import io.caprovisioner.db.SubscriptionStore;
@@ -41,6 +43,8 @@ public final class TenantLifecycle {
   private final TenantIntents intents = new TenantIntents();
   private final ProvisioningLog log = new ProvisioningLog();
   private final JobQueue jobs = new JobQueue();
+  private final MessageOutbox outbox = new MessageOutbox();
+  private final CredentialTokens tokens = new CredentialTokens();
 
   public TenantLifecycle(Pool pool, Config.Tenants settings, PlanCatalog plans) {
     this.pool = pool;
@@ -92,7 +96,10 @@ public final class TenantLifecycle {
     return locked(sql, id)
         .compose(t -> move(sql, t, TenantStatus.SUSPENDED, "suspend requested by " + requestedBy, stripeEventId))
         .compose(v -> intent(sql, id, IntentKind.SUSPEND, requestedBy, stripeEventId))
-        .compose(v -> reload(sql, id));
+        .compose(v -> reload(sql, id))
+        // a site that never ran has nothing to tell its customer about (e.g. a first payment still pending)
+        .compose(t -> t.deployedAt().isEmpty() ? Future.succeededFuture(t)
+            : notice(sql, t, MessageKind.SUSPENDED, new JsonObject().put("requested_by", requestedBy)));
   }
 
   public Future<Tenant> resume(long id, String requestedBy, Optional<String> stripeEventId) {
@@ -143,8 +150,19 @@ public final class TenantLifecycle {
               "delete requested by " + requestedBy + (purge ? " (purge: no retention)" : ""), stripeEventId).map(s))
           .compose(s -> scheduleDeletion(sql, s, purge))
           .compose(v -> intent(sql, id, kind, requestedBy, stripeEventId))
-          .compose(v -> reload(sql, id));
+          .compose(v -> reload(sql, id))
+          // a purge keeps nothing to come back to: its customer hears when it is deleted
+          .compose(d -> purge ? Future.succeededFuture(d) : notice(sql, d, MessageKind.DELETION_SCHEDULED,
+              new JsonObject().put("keep_until", d.deletionDueAt().map(OffsetDateTime::toString).orElse(null))));
     });
+  }
+
+  /**
+   * The customer's notice of a change, in its transaction. Its cause is the intent's generation:
+   * a replayed request is refused before it gets here, a new suspension is a new notice.
+   */
+  private Future<Tenant> notice(SqlConnection sql, Tenant t, MessageKind kind, JsonObject facts) {
+    return outbox.add(sql, t.id(), kind, "generation " + t.generation(), facts).map(t);
   }
 
   private Future<Void> scheduleDeletion(SqlConnection sql, Tenant t, boolean purge) {
@@ -203,6 +221,27 @@ public final class TenantLifecycle {
           .compose(v -> intentJob(sql, id, IntentKind.RETRY, requestedBy, Optional.empty()))
           .map(jobId -> new JsonObject().put("tenant_id", id).put("job_id", jobId)
               .put("resumes_at", failedAt.orElse(null))));
+    }));
+  }
+
+  /**
+   * {@code POST /admin/tenants/{id}/credentials}: a new CollectiveAccess administrator password.
+   * The reconcile's {@code ca.admin-password} step sets it with a reset-password Job and then
+   * sends the customer a fresh one-time link; every unused link stops working now. Only for an
+   * active site (its installer set the first one). Returns {@code {tenant_id, rotation, job_id}}.
+   */
+  public Future<JsonObject> resetAdminPassword(long id, String requestedBy) {
+    return pool.withTransaction(sql -> locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.ACTIVE) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only an active site's administrator password can be reset"));
+      }
+      return tenants.requestAdminPasswordRotation(sql, id)
+          .compose(rotation -> tokens.revokeAll(sql, id)
+              .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "administrator password reset "
+                  + rotation + " requested by " + requestedBy))
+              .compose(v -> intentJob(sql, id, IntentKind.CREDENTIALS_RESET, requestedBy, Optional.empty()))
+              .map(jobId -> new JsonObject().put("tenant_id", id).put("rotation", rotation).put("job_id", jobId)));
     }));
   }
 

@@ -19,7 +19,7 @@ final class GitActions {
       case RESUME -> GitAction.RESUME;
       case PLAN_CHANGE, CHART_CHANGE -> GitAction.PLAN_CHANGE;
       case IMPORT -> GitAction.IMPORT;
-      case DELETE, PURGE -> fallback;
+      case DELETE, PURGE, CREDENTIALS_RESET -> fallback;
     };
   }
 }

@@ -1,24 +1,30 @@
 package io.caprovisioner.pipeline;
 
 import io.caprovisioner.db.LogStatus;
+import io.caprovisioner.db.MessageKind;
 import io.caprovisioner.db.ProvisioningLog;
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.jobs.Outcome;
+import io.caprovisioner.lifecycle.MessageOutbox;
 import io.caprovisioner.tenant.TenantStatus;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import java.time.OffsetDateTime;
 
 /**
  * The last step: {@code active} (with deployed_at) or {@code deleted}. Reached only when every
  * step before it achieved the current desired state; written under the row lock, only from the
  * status the reconcile ran in and only while no newer intent was recorded, in a transaction
- * fenced by the job's lock token.
+ * fenced by the job's lock token. The customer's message (welcome, deleted) enters the outbox in
+ * that same transaction: it exists exactly when the status does.
  */
 public final class SetStatusStep implements TenantStep {
   private final TenantStatus from;
   private final TenantStatus status;
   private final TenantRepository tenants = new TenantRepository();
   private final ProvisioningLog log = new ProvisioningLog();
+  private final MessageOutbox outbox = new MessageOutbox();
 
   public SetStatusStep(TenantStatus from, TenantStatus status) {
     this.from = from;
@@ -50,7 +56,20 @@ public final class SetStatusStep implements TenantStep {
       }
       return tenants.setStatus(sql, id, status, null)
           .compose(v -> log.append(sql, id, "status", LogStatus.INFO, from.wire() + " -> " + status.wire()))
+          .compose(v -> message(sql, id))
           .map(v -> Outcome.done("tenant is " + status.wire()));
     }));
+  }
+
+  /**
+   * One welcome per tenant, however often it becomes active (a resume after a deletion was
+   * scheduled provisions it again); one notice of its deletion.
+   */
+  private Future<Void> message(SqlClient sql, long id) {
+    return switch (status) {
+      case ACTIVE -> outbox.add(sql, id, MessageKind.WELCOME, "activated", new JsonObject()).mapEmpty();
+      case DELETED -> outbox.add(sql, id, MessageKind.DELETED, "deleted", new JsonObject()).mapEmpty();
+      default -> Future.succeededFuture();
+    };
   }
 }

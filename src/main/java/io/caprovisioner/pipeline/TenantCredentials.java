@@ -30,6 +30,18 @@ public final class TenantCredentials {
     return getOrCreate(sql, tenantId, SealedColumn.ADMIN_PASSWORD);
   }
 
+  /**
+   * The administrator password of rotation {@code rotation} ({@code POST /admin/tenants/{id}/credentials}):
+   * a new one, generated and stored before it is used anywhere, for every rotation after the first.
+   */
+  public Future<String> adminPasswordFor(SqlClient sql, long tenantId, int rotation) {
+    if (rotation == 0) {
+      return adminPassword(sql, tenantId);
+    }
+    String candidate = box.seal(SecretBox.randomPassword(PASSWORD_LENGTH));
+    return tenants.sealedForRotation(sql, tenantId, rotation, candidate).map(box::open);
+  }
+
   /** The customer's e-mail: into the ca-admin Secret, never into git. */
   public Future<Optional<String>> email(SqlClient sql, long tenantId) {
     return tenants.contactEmail(sql, tenantId);

@@ -11,7 +11,7 @@ import java.util.List;
 public final class TenantPlan {
   /** The I/O steps, built by the composition root (and by tests with doubles). */
   public record Steps(TenantStep gitCommit, TenantStep mysqlCreate, TenantStep k8sPrepare, TenantStep await,
-      TenantStep caInstall, TenantStep gitRemove, TenantStep gitopsGone, TenantStep mysqlDrop,
+      TenantStep caInstall, TenantStep caAdminPassword, TenantStep gitRemove, TenantStep gitopsGone, TenantStep mysqlDrop,
       TenantStep namespaceDelete) {
   }
 
@@ -27,7 +27,7 @@ public final class TenantPlan {
   private static final Phase DELETED = new Phase("deleted", List.of());
 
   public TenantPlan(Steps s) {
-    List<TenantStep> deploy = List.of(s.gitCommit(), s.mysqlCreate(), s.k8sPrepare(), s.await(), s.caInstall(),
+    List<TenantStep> deploy = List.of(s.gitCommit(), s.mysqlCreate(), s.k8sPrepare(), s.await(), s.caInstall(), s.caAdminPassword(),
         new SetStatusStep(TenantStatus.PROVISIONING, TenantStatus.ACTIVE));
     this.provision = new Phase("provision", deploy);
     this.running = new Phase("sync", deploy);

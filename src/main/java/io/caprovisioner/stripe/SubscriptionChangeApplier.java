@@ -3,6 +3,11 @@ package io.caprovisioner.stripe;
 import io.caprovisioner.db.SubscriptionStore;
 
 import io.caprovisioner.db.LogStatus;
+import io.caprovisioner.db.MessageKind;
+import io.caprovisioner.db.TenantRepository;
+import io.caprovisioner.lifecycle.MessageOutbox;
+import io.caprovisioner.tenant.TenantStatus;
+import io.vertx.core.json.JsonObject;
 import io.caprovisioner.db.ProvisioningLog;
 import io.caprovisioner.lifecycle.LifecycleException;
 import io.caprovisioner.lifecycle.TenantLifecycle;
@@ -26,6 +31,8 @@ final class SubscriptionChangeApplier {
   private final StripeEventStore events = new StripeEventStore();
   private final SubscriptionStore subscriptions = new SubscriptionStore();
   private final ProvisioningLog log = new ProvisioningLog();
+  private final MessageOutbox outbox = new MessageOutbox();
+  private final TenantRepository tenants = new TenantRepository();
 
   SubscriptionChangeApplier(PlanCatalog plans, TenantLifecycle lifecycle) {
     this.plans = plans;
@@ -62,8 +69,24 @@ final class SubscriptionChangeApplier {
           .compose(v -> planChange(sql, sub, f, decision))
           .compose(plan -> decisions.apply(sql, sub.tenantId(), decision, f.eventId())
               .map(done -> f.type() + ": " + decision.reason() + "; " + done + plan))
+          .compose(note -> paymentFailedNotice(sql, sub.tenantId(), f, decision).map(note))
           .compose(note -> logged(sql, sub.tenantId(), f, EventStatus.APPLIED, note));
     });
+  }
+
+  /**
+   * A failed payment while the site keeps running (grace): its customer is told, once per Stripe
+   * event (each retry Stripe makes is a new event; a replay of one is not).
+   */
+  private Future<Void> paymentFailedNotice(SqlConnection sql, long tenantId, EventFacts.SubscriptionChange f,
+      SubscriptionDecision decision) {
+    if (!StripeEventTypes.INVOICE_PAYMENT_FAILED.equals(f.type())
+        || decision.action() != SubscriptionDecision.Action.GRACE) {
+      return Future.succeededFuture();
+    }
+    return tenants.byId(sql, tenantId).compose(t -> t.filter(x -> x.status() == TenantStatus.ACTIVE).isEmpty()
+        ? Future.succeededFuture()
+        : outbox.add(sql, tenantId, MessageKind.PAYMENT_FAILED, f.eventId(), new JsonObject()).mapEmpty());
   }
 
   /** A price that buys another plan changes the tenant's plan (not for a subscription that ends). */

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** What was asked of a tenant: each recorded intent bumps its generation and requests a reconcile. */
 public enum IntentKind {
-  PROVISION, SUSPEND, RESUME, PLAN_CHANGE, CHART_CHANGE, DELETE, PURGE, RETRY, IMPORT;
+  PROVISION, SUSPEND, RESUME, PLAN_CHANGE, CHART_CHANGE, DELETE, PURGE, RETRY, IMPORT,
+  /** A new CollectiveAccess administrator password, set by a reset-password Job. */
+  CREDENTIALS_RESET;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

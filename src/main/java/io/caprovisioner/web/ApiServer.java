@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * The HTTP front: routes, bearer auth on everything but {@code /}, {@code /health},
- * {@code /ready} and {@code /webhooks/*}, and JSON errors for every failure.
+ * {@code /ready}, {@code /webhooks/*} and the customer links ({@code /credentials/*},
+ * {@code /billing/*}), and JSON errors for every failure.
  */
 public final class ApiServer {
   public static final int API_BODY_LIMIT = 64 * 1024;
@@ -41,7 +42,9 @@ public final class ApiServer {
   }
 
   static boolean isPublic(String path) {
-    return path.equals("/") || path.equals("/health") || path.equals("/ready") || path.startsWith("/webhooks/");
+    return path.equals("/") || path.equals("/health") || path.equals("/ready") || path.startsWith("/webhooks/")
+        // the customer's links from messages: each carries its own secret (one-time or signed token)
+        || path.startsWith("/credentials/") || path.startsWith("/billing/");
   }
 
   /** {@code prefix} and everything below it are pages for customers: public, no bearer token. */

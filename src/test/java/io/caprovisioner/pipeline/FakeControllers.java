@@ -2,16 +2,19 @@ package io.caprovisioner.pipeline;
 
 import io.caprovisioner.k8s.GitopsResources;
 import io.caprovisioner.render.RenderedTenant;
+import io.caprovisioner.render.TenantRenderer;
 import io.caprovisioner.tenant.TenantDesired;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The test plays Argo CD and the Kubernetes Job controller against the mock API server (which
@@ -19,20 +22,31 @@ import java.util.concurrent.ConcurrentHashMap;
  * annotation and a Synced / Healthy / Succeeded status, deletes the Applications of removed
  * tenants, and marks installer Jobs succeeded (or failed, for namespaces listed in failJobsIn).
  */
-final class FakeControllers {
+public final class FakeControllers {
   private final KubernetesClient client;
-  private final FakeGitops gitops;
+  private final Supplier<Collection<TenantDesired>> committed;
+  private final TenantRenderer renderer;
   final Set<String> failJobsIn = ConcurrentHashMap.newKeySet();
 
   FakeControllers(KubernetesClient client, FakeGitops gitops) {
-    this.client = client;
-    this.gitops = gitops;
+    this(client, gitops.repo::values, gitops);
   }
 
-  synchronized void reconcile() {
+  /** @param committed what the gitops repository holds now, as Argo CD would read it */
+  public FakeControllers(KubernetesClient client, Supplier<Collection<TenantDesired>> committed,
+      TenantRenderer renderer) {
+    this.client = client;
+    this.committed = committed;
+    this.renderer = renderer;
+  }
+
+  public synchronized void reconcile() {
     var apps = client.genericKubernetesResources(GitopsResources.APPLICATION).inNamespace("argocd");
-    for (TenantDesired d : gitops.repo.values()) {
-      String hash = gitops.render(d).specHash();
+    Collection<TenantDesired> desired = committed.get();
+    Set<String> applications = new java.util.HashSet<>();
+    for (TenantDesired d : desired) {
+      applications.add(d.names().application());
+      String hash = renderer.render(d).specHash();
       GenericKubernetesResource live = apps.withName(d.names().application()).get();
       if (live == null || !hash.equals(live.getMetadata().getAnnotations().get(RenderedTenant.SPEC_HASH_ANNOTATION))) {
         Map<String, Object> source = Map.of("repoURL", "https://charts.example.org", "chart", "collectiveaccess",
@@ -56,7 +70,7 @@ final class FakeControllers {
       }
     }
     for (GenericKubernetesResource app : apps.list().getItems()) {
-      if (!gitops.repo.containsKey(app.getMetadata().getName())) {
+      if (!applications.contains(app.getMetadata().getName())) {
         apps.withName(app.getMetadata().getName()).delete();
       }
     }

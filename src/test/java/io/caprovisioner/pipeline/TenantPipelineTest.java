@@ -179,7 +179,8 @@ class TenantPipelineTest {
     // operators see every step done, and the log never holds a secret
     JsonArray steps = steps(t.id());
     assertThat(steps.stream().map(s -> ((JsonObject) s).getString("step")))
-        .containsExactly("git.commit", "mysql.create", "k8s.prepare", "argocd.await", "ca.install", "status.active");
+        .containsExactly("git.commit", "mysql.create", "k8s.prepare", "argocd.await", "ca.install", "ca.admin-password",
+            "status.active");
     assertThat(steps.stream().map(s -> ((JsonObject) s).getString("state"))).containsOnly("done");
     String log = await(new ProvisioningLog().list(db.pool, t.id())).encode();
     assertThat(log).contains("created database ca_museum_one", "created Secret ca-db", "installer Job")
