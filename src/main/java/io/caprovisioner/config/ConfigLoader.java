@@ -83,8 +83,10 @@ public final class ConfigLoader {
     List<String> webhookSecrets = Arrays.stream(webhook.split(",")).map(String::trim).filter(s -> !s.isEmpty())
         .toList();
     for (String s : webhookSecrets) {
-      if (!s.startsWith("whsec_") || s.length() < 16) {
-        throw new ConfigException("STRIPE_WEBHOOK_SECRET: each secret must look like whsec_... (16+ characters)");
+      if (!s.startsWith("whsec_") || s.length() < 16
+          || s.substring("whsec_".length()).chars().distinct().count() < MIN_DISTINCT_WEBHOOK_CHARACTERS) {
+        throw new ConfigException("STRIPE_WEBHOOK_SECRET is malformed or too weak: each secret must look like "
+            + "whsec_... (16+ characters, as Stripe shows it: random, not repeated)");
       }
     }
     if (webhookSecrets.isEmpty()) {
@@ -273,7 +275,7 @@ public final class ConfigLoader {
     requireStrong("SECRET_KEY", value, MIN_TOKEN_LENGTH);
     List<String> keys = Arrays.stream(value.split(",")).map(String::trim).toList();
     for (int i = 0; i < keys.size(); i++) {
-      if (keys.get(i).length() < MIN_TOKEN_LENGTH) {
+      if (keys.get(i).length() < MIN_TOKEN_LENGTH || keys.get(i).chars().distinct().count() < MIN_DISTINCT_CHARACTERS) {
         throw new ConfigException("SECRET_KEY: key " + (i + 1) + " of " + keys.size() + " is "
             + (keys.get(i).isEmpty() ? "empty" : "too weak") + ": use at least " + MIN_TOKEN_LENGTH
             + " random characters per key, comma-separated, the sealing key first");
@@ -288,6 +290,19 @@ public final class ConfigLoader {
     }
     if (value.length() < minLength) {
       throw new ConfigException(name + " is too weak: use at least " + minLength + " random characters");
+    }
+    requireVaried(name, value);
+  }
+
+  /** Random characters of a 32+ character secret repeat little; 32 times "a" is not a secret. */
+  static final int MIN_DISTINCT_CHARACTERS = 10;
+  /** Stripe's own secrets are long and random; shorter hand-made test ones still vary this much. */
+  static final int MIN_DISTINCT_WEBHOOK_CHARACTERS = 8;
+
+  private static void requireVaried(String name, String value) {
+    if (value.chars().distinct().count() < MIN_DISTINCT_CHARACTERS) {
+      throw new ConfigException(name + " is too weak: it repeats too few characters (fewer than "
+          + MIN_DISTINCT_CHARACTERS + " different ones); use random characters, e.g. openssl rand -hex 32");
     }
   }
 

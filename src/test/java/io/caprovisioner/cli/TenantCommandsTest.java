@@ -44,8 +44,8 @@ class TenantCommandsTest {
     assertThat(r.exit()).as(r.err()).isZero();
     // the service, in production mode with secrets, renders the same bytes
     Map<String, String> serviceEnv = new HashMap<>(settings);
-    serviceEnv.putAll(Map.of("DATABASE_URL", "postgresql://u@db:5432/ca", "ADMIN_API_TOKEN", "x".repeat(40),
-        "SECRET_KEY", "y".repeat(40), "STRIPE_WEBHOOK_SECRET", "whsec_0123456789abcdef"));
+    serviceEnv.putAll(Map.of("DATABASE_URL", "postgresql://u@db:5432/ca", "ADMIN_API_TOKEN", "test-admin-token-0123456789abcdef0123456789",
+        "SECRET_KEY", "test-secret-key-0123456789abcdef0123456789", "STRIPE_WEBHOOK_SECRET", "whsec_0123456789abcdef"));
     Config service = ConfigLoader.load(serviceEnv);
     TenantDesired desired = new TenantDesired(TenantNames.of("city-museum", "sites.example.org"),
         service.plans().byName("pro").orElseThrow(), TenantState.ACTIVE, TenantSource.MANUAL, Optional.empty(),

@@ -18,8 +18,8 @@ class ConfigLoaderTest {
     Map<String, String> env = new HashMap<>();
     env.put("PROVISIONER_HOME", home.toString());
     env.put("DATABASE_URL", "postgresql://ca:s%40cret@db.internal:5433/provisioner");
-    env.put("ADMIN_API_TOKEN", "a".repeat(40));
-    env.put("SECRET_KEY", "k".repeat(40));
+    env.put("ADMIN_API_TOKEN", "aQ7mZ2xW9pL4kN8vB3cR6tY1" + "a".repeat(16));
+    env.put("SECRET_KEY", "kH5jD8sF2gA9qW4eR7tY0uI3" + "k".repeat(16));
     env.put("STRIPE_WEBHOOK_SECRET", "whsec_0123456789abcdef");
     return env;
   }
@@ -77,6 +77,14 @@ class ConfigLoaderTest {
     Map<String, String> badWebhook = production();
     badWebhook.put("STRIPE_WEBHOOK_SECRET", "nope");
     assertThatThrownBy(() -> ConfigLoader.load(badWebhook)).hasMessageContaining("STRIPE_WEBHOOK_SECRET");
+    // long but not random: refused too, naming the variable
+    for (String[] lowEntropy : new String[][] {{"ADMIN_API_TOKEN", "a".repeat(32)}, {"SECRET_KEY", "a".repeat(32)},
+        {"STRIPE_WEBHOOK_SECRET", "whsec_0000000000"}, {"SECRET_KEY", "kH5jD8sF2gA9qW4eR7tY0uI3kkkkkkkk," + "b".repeat(40)}}) {
+      Map<String, String> env = production();
+      env.put(lowEntropy[0], lowEntropy[1]);
+      assertThatThrownBy(() -> ConfigLoader.load(env)).as(lowEntropy[0]).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(lowEntropy[0]).hasMessageContaining("weak").hasMessageNotContaining(lowEntropy[1]);
+    }
   }
 
   @Test

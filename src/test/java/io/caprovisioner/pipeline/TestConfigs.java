@@ -13,7 +13,7 @@ public final class TestConfigs {
   public static Config config(Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(Map.of(
         "DATABASE_URL", "postgresql://unused:unused@127.0.0.1:1/unused",
-        "ADMIN_API_TOKEN", "a".repeat(40),
+        "ADMIN_API_TOKEN", "test-admin-token-0123456789abcdef0123456789",
         "SECRET_KEY", "test-secret-key-0123456789abcdef0123456789",
         "STRIPE_WEBHOOK_SECRET", "whsec_0123456789abcdef",
         "BASE_DOMAIN", "sites.example.org",
