@@ -13,6 +13,9 @@ import io.caprovisioner.jobs.RunnerOptions;
 import io.caprovisioner.k8s.KubernetesClients;
 import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.metrics.FleetGauges;
+import io.caprovisioner.metrics.MetricsEndpoint;
+import io.caprovisioner.metrics.ProductMetrics;
 import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.pipeline.PipelineOptions;
 import io.caprovisioner.render.YamlTenantRenderer;
@@ -20,6 +23,7 @@ import io.caprovisioner.stripe.StripeEventApplier;
 import io.caprovisioner.stripe.StripeRoutes;
 import io.caprovisioner.web.ApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -53,9 +57,11 @@ public final class ProvisionerService {
   private final KubernetesClient kubernetes;
   private final WorkerExecutor k8sWorkers;
   private final AtomicBoolean draining;
+  private final ManagementServer management;
   private final int port;
+  private final int managementPort;
 
-  private ProvisionerService(Parts p, int port) {
+  private ProvisionerService(Parts p, int port, int managementPort) {
     this.config = p.config;
     this.database = p.database;
     this.vertx = p.vertx;
@@ -69,7 +75,9 @@ public final class ProvisionerService {
     this.kubernetes = p.kubernetes;
     this.k8sWorkers = p.k8sWorkers;
     this.draining = p.draining;
+    this.management = p.management;
     this.port = port;
+    this.managementPort = managementPort;
   }
 
   /** What is built before the service listens; closed in reverse if the start fails. */
@@ -86,6 +94,7 @@ public final class ProvisionerService {
     SharedMysql mysql;
     KubernetesClient kubernetes;
     WorkerExecutor k8sWorkers;
+    ManagementServer management;
     final AtomicBoolean draining = new AtomicBoolean();
   }
 
@@ -94,7 +103,9 @@ public final class ProvisionerService {
     Parts p = new Parts();
     p.config = config;
     p.database = Database.open(config);
-    p.vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = Observability.registry();
+    ProductMetrics metrics = new ProductMetrics(registry);
+    p.vertx = Observability.vertx(registry);
     try {
       p.pool = p.database.pool(p.vertx, 16);
     } catch (RuntimeException e) {
@@ -105,14 +116,14 @@ public final class ProvisionerService {
     TenantLifecycle lifecycle = new TenantLifecycle(p.pool, config.tenants(), config.plans());
     // templates are checked now: a broken operator template stops the start, not a later job
     YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
-    p.gitops = new JGitGitopsWriter(p.vertx, config, renderer);
+    p.gitops = new JGitGitopsWriter(p.vertx, config, renderer, metrics);
     p.mysql = new SharedMysql(p.vertx, config.mysql());
     p.kubernetes = KubernetesClients.create(config.kubernetes());
     p.k8sWorkers = p.vertx.createSharedWorkerExecutor("ca-provisioner-k8s", Math.max(2, config.jobs().workers()));
     p.runner = new JobRunner(p.vertx, p.pool, RunnerOptions.defaults(config.jobs().workers()));
     p.stripeEvents = new StripeEventApplier(p.vertx, p.pool, config, lifecycle);
     p.runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(p.pool, config, p.gitops,
-            renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults()))
+            renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults(), metrics))
         .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents));
     p.api = new ApiServer(p.vertx, config.secrets().adminApiToken());
     p.gitImport = new GitImport(p.vertx, p.pool, config, p.gitops::snapshot, lifecycle);
@@ -121,26 +132,48 @@ public final class ProvisionerService {
         .routes(r -> new TenantRoutes(p.pool, lifecycle).mount(r, body))
         .routes(new AdminRoutes(p.pool, lifecycle)::mount)
         .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
-        .routes(new StripeRoutes(p.pool, config, p.stripeEvents)::mount)
+        .routes(new StripeRoutes(p.pool, config, p.stripeEvents, metrics)::mount)
         .routes(p.gitImport::mount);
+    p.management = new ManagementServer(p.vertx,
+        new MetricsEndpoint(registry, new FleetGauges(p.pool, config.plans(), registry)));
     int port;
+    int managementPort;
     try {
       if (config.jobs().workers() > 0) {
         await(p.runner.start(), 30);
       }
-      port = p.api.listen(config.http().port()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      managementPort = listen(p.management.listen(config.operations().managementPort()), "MANAGEMENT_PORT",
+          config.operations().managementPort());
+      port = listen(p.api.listen(config.http().port()), "PORT", config.http().port());
+    } catch (IllegalStateException e) {
+      new ProvisionerService(p, -1, -1).stop();
+      throw e;
     } catch (Exception e) {
-      new ProvisionerService(p, -1).stop();
-      throw new IllegalStateException("cannot listen on port " + config.http().port() + ": " + rootMessage(e), e);
+      new ProvisionerService(p, -1, -1).stop();
+      throw new IllegalStateException("cannot start: " + rootMessage(e), e);
     }
-    ProvisionerService service = new ProvisionerService(p, port);
+    ProvisionerService service = new ProvisionerService(p, port, managementPort);
     service.gitImport.start();
-    LOG.info("ca-provisioner listening on port {} ({} mode)", port, config.devMode() ? "dev" : "production");
+    LOG.info("ca-provisioner listening on port {}, metrics on port {} ({} mode)", port, managementPort,
+        config.devMode() ? "dev" : "production");
     return service;
+  }
+
+  private static int listen(io.vertx.core.Future<Integer> listening, String variable, int wanted) {
+    try {
+      return listening.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen on port " + wanted + " (" + variable + "): " + rootMessage(e), e);
+    }
   }
 
   public int port() {
     return port;
+  }
+
+  /** Where {@code /metrics} is served. */
+  public int managementPort() {
+    return managementPort;
   }
 
   public Config config() {
@@ -157,19 +190,34 @@ public final class ProvisionerService {
     if (!draining.compareAndSet(false, true)) {
       return;
     }
-    LOG.info("shutting down: finishing in-flight requests");
+    // readiness answers 503 from now on; requests are still served until load balancers have seen it
+    long delay = config.operations().drainDelay().toMillis();
+    if (delay > 0 && port > 0) {
+      LOG.info("shutting down: /readyz answers 503, requests are still served for {} s", delay / 1000.0);
+      sleep(delay);
+    }
+    LOG.info("shutting down: closing the listener, finishing in-flight requests");
     await(api.shutdown(DRAIN_SECONDS), DRAIN_SECONDS + 5);
     await(gitImport.stop(), 30);
     // in-flight jobs finish or give their lease back for another replica
     await(runner.stop(), 30);
     await(mysql.closeFuture().orElse(io.vertx.core.Future.succeededFuture()), 10);
     await(k8sWorkers.close(), 10);
+    await(management.close(), 5);
     kubernetes.close();
     gitops.close();
     await(pool.close(), 10);
     await(vertx.close(), 10);
     database.close();
     LOG.info("stopped");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void await(io.vertx.core.Future<?> f, long seconds) {

@@ -16,7 +16,23 @@ import java.util.Optional;
  */
 public record Config(Path home, boolean devMode, Http http, Postgres postgres, Secrets secrets, Stripe stripe,
     Gitops gitops, Chart chart, TenantMysql mysql, Kubernetes kubernetes, Jobs jobs, Tenants tenants,
-    PlanCatalog plans, Brand brand) {
+    PlanCatalog plans, Brand brand, Operations operations) {
+
+  /**
+   * How the service is watched and stopped.
+   *
+   * @param managementPort MANAGEMENT_PORT: {@code /metrics} (Prometheus), kept off the public port
+   * @param drainDelay     DRAIN_DELAY_SECONDS: after SIGTERM, readiness answers 503 this long while
+   *                       requests are still served, so load balancers stop sending before the listener closes
+   * @param logFormat      LOG_FORMAT (read by logback itself; checked here so a typo stops the start)
+   */
+  public record Operations(int managementPort, Duration drainDelay, LogFormat logFormat) {
+  }
+
+  /** LOG_FORMAT. */
+  public enum LogFormat {
+    PLAIN, JSON
+  }
 
   /**
    * How the service presents itself to customers (pages, messages).

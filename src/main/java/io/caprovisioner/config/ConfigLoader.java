@@ -140,7 +140,22 @@ public final class ConfigLoader {
         new Config.Postgres(dbUrl, home.resolve("pg")),
         new Config.Secrets(adminToken, secretKey, adminTokenFile), stripe, gitops, chart, mysql,
         new Config.Kubernetes(get("KUBERNETES_IN_CLUSTER").map(v -> bool("KUBERNETES_IN_CLUSTER", v)).orElse(false)),
-        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand);
+        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand, operations(port));
+  }
+
+  private Config.Operations operations(int port) {
+    int management = integer("MANAGEMENT_PORT", 9464, 0, 65535);
+    if (management != 0 && management == port) {
+      throw new ConfigException("MANAGEMENT_PORT must differ from PORT (" + port + "): /metrics stays off the public port");
+    }
+    String format = get("LOG_FORMAT").orElse("plain").toLowerCase(Locale.ROOT);
+    Config.LogFormat logFormat = switch (format) {
+      case "plain" -> Config.LogFormat.PLAIN;
+      case "json" -> Config.LogFormat.JSON;
+      default -> throw new ConfigException("LOG_FORMAT must be plain or json, not '" + format + "'");
+    };
+    return new Config.Operations(management, Duration.ofSeconds(integer("DRAIN_DELAY_SECONDS", 5, 0, 600)),
+        logFormat);
   }
 
   /** PUBLIC_URL: http(s), no credentials, no query; default: this machine on PORT (dev). */

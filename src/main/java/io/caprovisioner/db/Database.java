@@ -46,7 +46,7 @@ public final class Database implements AutoCloseable {
 
   public static Pool pool(Vertx vertx, DatabaseUrl url, int size) {
     PgConnectOptions connect = connectOptions(url).setCachePreparedStatements(true);
-    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size)).connectingTo(connect).using(vertx).build();
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setName("postgres")).connectingTo(connect).using(vertx).build();
   }
 
   /** PgConnectOptions for a dedicated connection, e.g. LISTEN. */

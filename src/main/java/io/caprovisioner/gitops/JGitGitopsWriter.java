@@ -76,9 +76,15 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   private final WorkerExecutor worker;
   private final Queue<PendingChange> queue = new ConcurrentLinkedQueue<>();
   private final LooseObjectCollector collector;
+  private final PushObserver pushes;
   private boolean initialised;
 
   public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer) {
+    this(vertx, config, renderer, PushObserver.NONE);
+  }
+
+  public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer, PushObserver pushes) {
+    this.pushes = pushes;
     this.renderer = renderer;
     this.config = config;
     this.templates = TemplateSource.of(config.gitops());
@@ -184,7 +190,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
         return built.shas(); // every change was already there: no commit, no push
       }
       clone.advance(base.orElse(null), built.tip());
-      LocalClone.PushOutcome outcome = clone.push(built.tip(), base.orElse(ObjectId.zeroId()));
+      LocalClone.PushOutcome outcome = timedPush(built.tip(), base.orElse(ObjectId.zeroId()));
       if (outcome.accepted()) {
         return built.shas();
       }
@@ -199,6 +205,19 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     throw new GitopsUnavailableException("the gitops repository " + remote.display() + " rejected our push "
         + MAX_PUSH_ATTEMPTS + " times (last: " + lastRejection + "); too much contention or a protected branch",
         null);
+  }
+
+  private LocalClone.PushOutcome timedPush(ObjectId tip, ObjectId expectedOld) throws IOException {
+    long started = System.nanoTime();
+    try {
+      LocalClone.PushOutcome outcome = clone.push(tip, expectedOld);
+      pushes.pushed(outcome.accepted() ? PushObserver.PushResult.ACCEPTED : PushObserver.PushResult.REJECTED,
+          java.time.Duration.ofNanos(System.nanoTime() - started));
+      return outcome;
+    } catch (IOException | RuntimeException e) {
+      pushes.pushed(PushObserver.PushResult.FAILED, java.time.Duration.ofNanos(System.nanoTime() - started));
+      throw e;
+    }
   }
 
   /** The first use: create the dev remote if needed, fetch, and start an empty remote from the skeleton. */

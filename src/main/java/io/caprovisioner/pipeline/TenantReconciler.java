@@ -15,6 +15,7 @@ import io.caprovisioner.tenant.PlanCatalog;
 import io.caprovisioner.tenant.TenantStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -39,11 +40,17 @@ public final class TenantReconciler implements JobHandler {
   private final TenantRepository tenants = new TenantRepository();
   private final TenantStepStore steps = new TenantStepStore();
   private final ProvisioningLog log = new ProvisioningLog();
+  private final StepObserver observer;
 
   public TenantReconciler(Pool pool, PlanCatalog plans, TenantPlan plan) {
+    this(pool, plans, plan, StepObserver.NONE);
+  }
+
+  public TenantReconciler(Pool pool, PlanCatalog plans, TenantPlan plan, StepObserver observer) {
     this.pool = pool;
     this.plans = plans;
     this.plan = plan;
+    this.observer = observer;
   }
 
   @Override
@@ -121,13 +128,29 @@ public final class TenantReconciler implements JobHandler {
         return ctx.job().fenced(sql -> steps.begin(sql, id, step.name(), index + 1, target)
                 .compose(startedAt -> tenants.setDetail(sql, id, where).map(startedAt)))
             .compose(startedAt -> ctx.job().progress(step.name()).map(startedAt))
-            .compose(startedAt -> run(ctx, step, startedAt))
+            .compose(startedAt -> {
+              long tryStarted = System.nanoTime();
+              return run(ctx, step, startedAt).andThen(ar -> observe(ctx, step, ar.succeeded() ? ar.result() : null,
+                  Duration.ofNanos(System.nanoTime() - tryStarted)));
+            })
             .transform(ar -> ar.failed() ? failed(ctx, step, ar.cause())
                 : report(ctx, step, target, waitingFor, ar.result()))
             .compose(outcome -> outcome instanceof Outcome.Done ? step(ctx, phase, index + 1)
                 : Future.succeededFuture(outcome));
       });
     });
+  }
+
+  /** {@code outcome} null: the step failed. */
+  private void observe(ReconcileContext ctx, TenantStep step, Outcome outcome, Duration took) {
+    StepObserver.StepResult result = outcome == null ? StepObserver.StepResult.FAILED
+        : outcome instanceof Outcome.Wait ? StepObserver.StepResult.WAITING
+        : outcome instanceof Outcome.Stop ? StepObserver.StepResult.STOPPED : StepObserver.StepResult.DONE;
+    observer.stepTried(step.name(), result, took);
+    if (result == StepObserver.StepResult.DONE && step instanceof SetStatusStep set
+        && set.status() == TenantStatus.ACTIVE && ctx.tenant().status() == TenantStatus.PROVISIONING) {
+      observer.provisioned(Duration.between(ctx.tenant().createdAt(), OffsetDateTime.now()));
+    }
   }
 
   private static Future<Outcome> run(ReconcileContext ctx, TenantStep step, OffsetDateTime startedAt) {

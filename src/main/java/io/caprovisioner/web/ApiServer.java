@@ -11,11 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The HTTP front: routes, bearer auth on everything but {@code /}, {@code /health},
- * {@code /ready} and {@code /webhooks/*}, and JSON errors for every failure.
+ * The HTTP front: routes, bearer auth on everything but {@link #PUBLIC_PATHS} and
+ * {@code /webhooks/*}, an access log line per request, and JSON errors for every failure.
  */
 public final class ApiServer {
   public static final int API_BODY_LIMIT = 64 * 1024;
+  /** Reachable without the bearer token (besides {@code /webhooks/*}, which check their own signatures). */
+  public static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/", "/health", "/ready", "/livez",
+      "/readyz", "/openapi.json");
 
   private final Vertx vertx;
   private final Router router;
@@ -25,6 +28,7 @@ public final class ApiServer {
     this.vertx = vertx;
     this.router = Router.router(vertx);
     BearerAuth auth = new BearerAuth(adminToken);
+    router.route().handler(new AccessLog(router)::handle);
     router.route().handler(ctx -> {
       if (isPublic(ctx.normalizedPath())) {
         ctx.next();
@@ -39,7 +43,7 @@ public final class ApiServer {
   }
 
   static boolean isPublic(String path) {
-    return path.equals("/") || path.equals("/health") || path.equals("/ready") || path.startsWith("/webhooks/");
+    return PUBLIC_PATHS.contains(path) || path.startsWith("/webhooks/");
   }
 
   /** A body handler for API routes: JSON up to 64 KiB, larger is a 413. */
