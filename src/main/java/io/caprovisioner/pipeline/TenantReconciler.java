@@ -9,6 +9,7 @@ import io.caprovisioner.jobs.Errors;
 import io.caprovisioner.jobs.Job;
 import io.caprovisioner.jobs.JobContext;
 import io.caprovisioner.jobs.JobHandler;
+import io.caprovisioner.jobs.JobMdc;
 import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.pipeline.TenantPlan.Phase;
 import io.caprovisioner.tenant.PlanCatalog;
@@ -103,8 +104,10 @@ public final class TenantReconciler implements JobHandler {
       }
       StoredTenant now = found.get();
       if (now.tenant().generation() != generation || plan.forStatus(now.tenant().status()) != phase) {
-        LOG.debug("tenant {}: newer intent (generation {} -> {}), starting over", now.tenant().names().namespace(),
-            generation, now.tenant().generation());
+        try (JobMdc mdc = mdc(ctx, null)) {
+          LOG.debug("tenant {}: newer intent (generation {} -> {}), starting over", now.tenant().names().namespace(),
+              generation, now.tenant().generation());
+        }
         return reconcile(ctx.job(), id);
       }
       ctx.refresh(now.tenant(), gitAdminEmail(now));
@@ -166,6 +169,11 @@ public final class TenantReconciler implements JobHandler {
     long id = ctx.tenant().id();
     if (outcome instanceof Outcome.Wait w) {
       boolean newReason = !w.reason().equals(waitingFor.orElse(null));
+      if (newReason) {
+        try (JobMdc mdc = mdc(ctx, step)) {
+          LOG.info("tenant {} waits at {}: {}", ctx.tenant().names().namespace(), step.name(), w.reason());
+        }
+      }
       return ctx.job().fenced(sql -> steps.waiting(sql, id, step.name(), w.reason(), w.retryIn())
           .compose(v -> newReason ? log.append(sql, id, step.name(), LogStatus.WAITING, w.reason())
               : Future.succeededFuture())
@@ -173,11 +181,15 @@ public final class TenantReconciler implements JobHandler {
           .map(outcome));
     }
     if (outcome instanceof Outcome.Stop s) {
-      LOG.info("tenant {} {}: {}", ctx.tenant().names().namespace(), step.name(), s.message());
+      try (JobMdc mdc = mdc(ctx, step)) {
+        LOG.info("tenant {} {}: {}", ctx.tenant().names().namespace(), step.name(), s.message());
+      }
       return ctx.job().fenced(sql -> log.append(sql, id, step.name(), LogStatus.INFO, s.message()).map(outcome));
     }
     Outcome.Done done = (Outcome.Done) outcome;
-    LOG.info("tenant {} {}: {}", ctx.tenant().names().namespace(), step.name(), done.message());
+    try (JobMdc mdc = mdc(ctx, step)) {
+      LOG.info("tenant {} {}: {}", ctx.tenant().names().namespace(), step.name(), done.message());
+    }
     return ctx.job().fenced(sql -> steps.achieved(sql, id, step.name(), target, step.undoes())
         .compose(v -> done.message() == null ? Future.succeededFuture()
             : log.append(sql, id, step.name(), LogStatus.SUCCEEDED, done.message()))
@@ -189,6 +201,10 @@ public final class TenantReconciler implements JobHandler {
     Job job = ctx.job().job();
     String error = Errors.message(failure);
     String retry = job.lastAttempt() ? "no attempts left" : "retrying";
+    try (JobMdc mdc = mdc(ctx, step)) {
+      LOG.warn("tenant {} {} failed (attempt {} of {}, {}): {}", ctx.tenant().names().namespace(), step.name(),
+          job.attempts(), job.maxAttempts(), retry, error);
+    }
     Future<Void> recorded = ctx.job().fenced(sql -> steps.failed(sql, id, step.name(), error)
         .compose(v -> log.append(sql, id, step.name(), LogStatus.FAILED, step.name() + " failed", error, null))
         .compose(v -> tenants.setDetail(sql, id, step.name() + " failed (attempt " + job.attempts() + " of "
@@ -223,6 +239,18 @@ public final class TenantReconciler implements JobHandler {
           return status.compose(v -> log.append(sql, id, step.orElse(job.kind()), LogStatus.FAILED, "gave up: " + detail,
               lastError, null));
         })));
+  }
+
+  /** The job's MDC keys, its tenant (the namespace) and the step, when there is one. */
+  private static JobMdc mdc(ReconcileContext ctx, TenantStep step) {
+    return JobMdc.of(ctx.job().job()).with(JobMdc.TENANT, ctx.tenant().names().namespace())
+        .with(JobMdc.STEP, step == null ? null : step.name());
+  }
+
+  /** The queue's lines about a reconcile name its tenant by id: the job row has nothing else. */
+  @Override
+  public java.util.Map<String, String> logKeys(Job job) {
+    return job.subject().map(id -> java.util.Map.of(JobMdc.TENANT, "id " + id)).orElse(java.util.Map.of());
   }
 
   private Future<Optional<StoredTenant>> load(Pool pool, long id) {
