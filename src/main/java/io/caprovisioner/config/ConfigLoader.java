@@ -148,11 +148,12 @@ public final class ConfigLoader {
     if (management != 0 && management == port) {
       throw new ConfigException("MANAGEMENT_PORT must differ from PORT (" + port + "): /metrics stays off the public port");
     }
-    String format = get("LOG_FORMAT").orElse("plain").toLowerCase(Locale.ROOT);
+    // exactly as logback.xml names its appenders: logback reads the variable itself, case and all
+    String format = get("LOG_FORMAT").orElse("plain");
     Config.LogFormat logFormat = switch (format) {
       case "plain" -> Config.LogFormat.PLAIN;
       case "json" -> Config.LogFormat.JSON;
-      default -> throw new ConfigException("LOG_FORMAT must be plain or json, not '" + format + "'");
+      default -> throw new ConfigException("LOG_FORMAT must be plain or json (lower case), not '" + format + "'");
     };
     return new Config.Operations(management, Duration.ofSeconds(integer("DRAIN_DELAY_SECONDS", 5, 0, 600)),
         logFormat);
