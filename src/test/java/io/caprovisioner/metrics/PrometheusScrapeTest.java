@@ -11,7 +11,10 @@ import io.caprovisioner.testing.TestService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import io.caprovisioner.helm.MonitoringChartTest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -90,6 +93,31 @@ class PrometheusScrapeTest {
     assertThat(value("count(vertx_http_server_requests_total{route=~\".*/" + id + "\"})")).isNaN();
     assertThat(value("sum(jvm_memory_used_bytes)")).isPositive();
     assertThat(value("max(vertx_pool_in_use{pool_type=\"sql\",pool_name=\"postgres\"})")).isNotNaN();
+  }
+
+  /** Prometheus itself parses every expression the chart ships; and says so when one does not parse. */
+  @Test
+  void everyDashboardAndAlertExpressionParses() throws Exception {
+    List<String> exprs = new ArrayList<>(MonitoringChartTest.dashboardExpressions());
+    exprs.addAll(MonitoringChartTest.alertExpressions());
+    assertThat(exprs).hasSizeGreaterThan(20);
+    for (String expr : exprs) {
+      JsonObject answer = prometheus.query(expr);
+      assertThat(answer.getString("status")).as(expr + " -> " + answer.encode()).isEqualTo("success");
+    }
+    assertThat(prometheus.query("sum(rate(ca_tenants[5m])").getString("errorType")).isEqualTo("bad_data");
+  }
+
+  /** The dashboard draws the fleet from series that exist: its tenants panel shows the new tenant. */
+  @Test
+  void theDashboardsTenantsPanelShowsTheTenant() throws Exception {
+    String tenantsByStatus = MonitoringChartTest.dashboardExpressions().get(0);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      JsonArray result = prometheus.query(tenantsByStatus).getJsonObject("data").getJsonArray("result");
+      assertThat(result.stream().map(JsonObject.class::cast)
+          .filter(r -> "provisioning".equals(r.getJsonObject("metric").getString("status")))
+          .map(r -> r.getJsonArray("value").getString(1))).containsExactly("1");
+    });
   }
 
   @Test
