@@ -3,6 +3,7 @@ package io.caprovisioner.app;
 import io.caprovisioner.api.AdminRoutes;
 import io.caprovisioner.api.HealthRoutes;
 import io.caprovisioner.api.HistoryRoutes;
+import io.caprovisioner.api.OpenApiRoutes;
 import io.caprovisioner.api.TenantRoutes;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.Database;
@@ -129,6 +130,7 @@ public final class ProvisionerService {
     p.gitImport = new GitImport(p.vertx, p.pool, config, p.gitops::snapshot, lifecycle);
     BodyHandler body = ApiServer.apiBody();
     p.api.routes(new HealthRoutes(p.pool, p.draining::get)::mount)
+        .routes(new OpenApiRoutes()::mount)
         .routes(r -> new TenantRoutes(p.pool, lifecycle).mount(r, body))
         .routes(new AdminRoutes(p.pool, lifecycle)::mount)
         .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
@@ -169,6 +171,11 @@ public final class ProvisionerService {
 
   public int port() {
     return port;
+  }
+
+  /** Every route of the public port, {@code METHOD /path/:param}: what the API description must cover. */
+  public java.util.List<String> routes() {
+    return api.routes();
   }
 
   /** Where {@code /metrics} is served. */

@@ -57,6 +57,23 @@ public final class ApiServer {
     return this;
   }
 
+  /** Every route with a path, {@code METHOD /path/:param} (a route for any method lists each). */
+  public java.util.List<String> routes() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (io.vertx.ext.web.Route route : router.getRoutes()) {
+      if (route.getPath() == null) {
+        continue;
+      }
+      java.util.Set<io.vertx.core.http.HttpMethod> methods = route.methods();
+      if (methods == null || methods.isEmpty()) {
+        out.add("ANY " + route.getPath());
+      } else {
+        methods.forEach(m -> out.add(m.name() + " " + route.getPath()));
+      }
+    }
+    return out;
+  }
+
   public Future<Integer> listen(int port) {
     return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0"))
         .requestHandler(router)
