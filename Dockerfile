@@ -16,6 +16,7 @@ COPY --from=build /src/target/ca-provisioner.jar /opt/ca-provisioner/ca-provisio
 USER 10001
 ENV PROVISIONER_HOME=/var/lib/ca-provisioner PORT=8000
 WORKDIR /var/lib/ca-provisioner
-EXPOSE 8000
+# 8000: API and webhooks; 9464: /metrics (MANAGEMENT_PORT), for Prometheus only
+EXPOSE 8000 9464
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/ca-provisioner/ca-provisioner.jar"]
 CMD ["serve"]

@@ -59,3 +59,8 @@ app.kubernetes.io/part-of: ca-provisioner
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* The whole stop: preStop, the drain delay, 20 s of requests, 30 s of jobs, 10 s to close. */}}
+{{- define "cap.drainBudgetSeconds" -}}
+{{- add (int .Values.drain.preStopSeconds) (int .Values.drain.delaySeconds) 60 -}}
+{{- end }}

@@ -7,7 +7,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.function.BooleanSupplier;
 
-/** Unauthenticated: {@code /} (what this is), {@code /health} (database reachable), {@code /ready}. */
+/**
+ * Unauthenticated: {@code /} (what this is); the probes. {@code /livez}: the process answers, and
+ * nothing else, so a PostgreSQL outage never restarts a replica. {@code /readyz}: the database
+ * answers and the replica is not draining (after SIGTERM it answers 503 while requests are still
+ * served, so load balancers stop sending before the listener closes). {@code /health} and
+ * {@code /ready} answer as they always did (database; database and not draining).
+ */
 public final class HealthRoutes {
   private final Pool pool;
   private final BooleanSupplier draining;
@@ -24,6 +30,8 @@ public final class HealthRoutes {
         .put("tenants", "/tenants (Authorization: Bearer <ADMIN_API_TOKEN>)")));
     router.get("/health").handler(ctx -> check(ctx, false));
     router.get("/ready").handler(ctx -> check(ctx, true));
+    router.get("/livez").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    router.get("/readyz").handler(ctx -> check(ctx, true));
   }
 
   private void check(RoutingContext ctx, boolean readiness) {

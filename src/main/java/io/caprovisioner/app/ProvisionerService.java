@@ -4,6 +4,7 @@ import io.caprovisioner.api.AdminRoutes;
 import io.caprovisioner.api.HealthRoutes;
 import io.caprovisioner.api.HistoryRoutes;
 import io.caprovisioner.api.MessageRoutes;
+import io.caprovisioner.api.OpenApiRoutes;
 import io.caprovisioner.api.TenantRoutes;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.Database;
@@ -18,6 +19,9 @@ import io.caprovisioner.mysql.EmbeddedMariaDb;
 import io.caprovisioner.mail.MailSendHandler;
 import io.caprovisioner.onboarding.BillingRoutes;
 import io.caprovisioner.onboarding.CredentialsRoutes;
+import io.caprovisioner.metrics.FleetGauges;
+import io.caprovisioner.metrics.MetricsEndpoint;
+import io.caprovisioner.metrics.ProductMetrics;
 import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.pipeline.PipelineOptions;
 import io.caprovisioner.render.YamlTenantRenderer;
@@ -25,6 +29,7 @@ import io.caprovisioner.stripe.StripeEventApplier;
 import io.caprovisioner.stripe.StripeRoutes;
 import io.caprovisioner.web.ApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -63,9 +68,11 @@ public final class ProvisionerService {
   private final WorkerExecutor k8sWorkers;
   private final MailSendHandler mail;
   private final AtomicBoolean draining;
+  private final ManagementServer management;
   private final int port;
+  private final int managementPort;
 
-  private ProvisionerService(Parts p, int port) {
+  private ProvisionerService(Parts p, int port, int managementPort) {
     this.config = p.config;
     this.database = p.database;
     this.vertx = p.vertx;
@@ -81,7 +88,9 @@ public final class ProvisionerService {
     this.k8sWorkers = p.k8sWorkers;
     this.mail = p.mail;
     this.draining = p.draining;
+    this.management = p.management;
     this.port = port;
+    this.managementPort = managementPort;
   }
 
   /** What is built before the service listens; closed in reverse if the start fails. */
@@ -100,6 +109,9 @@ public final class ProvisionerService {
     KubernetesClient kubernetes;
     WorkerExecutor k8sWorkers;
     MailSendHandler mail;
+    ManagementServer management;
+    PrometheusMeterRegistry registry;
+    ProductMetrics metrics;
     final AtomicBoolean draining = new AtomicBoolean();
     final java.util.concurrent.atomic.AtomicInteger listeningPort = new java.util.concurrent.atomic.AtomicInteger();
   }
@@ -108,7 +120,9 @@ public final class ProvisionerService {
   public static ProvisionerService start(Config configured) {
     Parts p = new Parts();
     p.database = Database.open(configured, DATABASE_PATIENCE);
-    p.vertx = Vertx.vertx();
+    p.registry = Observability.registry();
+    p.metrics = new ProductMetrics(p.registry);
+    p.vertx = Observability.vertx(p.registry);
     // out of memory on an event loop leaves a process that answers nothing and ignores SIGTERM:
     // better to die at once and be restarted (the Dockerfile also sets -XX:+ExitOnOutOfMemoryError)
     p.vertx.exceptionHandler(t -> {
@@ -148,7 +162,7 @@ public final class ProvisionerService {
     TenantLifecycle lifecycle = new TenantLifecycle(p.pool, config.tenants(), config.plans());
     // templates are checked now: a broken operator template stops the start, not a later job
     YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
-    p.gitops = new JGitGitopsWriter(p.vertx, config, renderer);
+    p.gitops = new JGitGitopsWriter(p.vertx, config, renderer, p.metrics);
     p.mysql = new SharedMysql(p.vertx, config.mysql());
     p.kubernetes = KubernetesClients.create(config.kubernetes());
     p.k8sWorkers = p.vertx.createSharedWorkerExecutor("ca-provisioner-k8s", Math.max(2, config.jobs().workers()));
@@ -157,42 +171,70 @@ public final class ProvisionerService {
     // templates are checked now too: a broken operator mail template stops the start
     p.mail = MailSendHandler.create(p.vertx, p.pool, config);
     p.runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(p.pool, config, p.gitops,
-            renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults()))
+            renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults(), p.metrics))
         .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents))
         .register(JobKind.MAIL_SEND.wire(), p.mail);
     p.api = new ApiServer(p.vertx, config.secrets().adminApiToken());
     p.gitImport = new GitImport(p.vertx, p.pool, config, p.gitops::snapshot, lifecycle);
     BodyHandler body = ApiServer.apiBody();
     p.api.routes(new HealthRoutes(p.pool, p.draining::get)::mount)
+        .routes(new OpenApiRoutes()::mount)
         .routes(r -> new TenantRoutes(p.pool, lifecycle).mount(r, body))
         .routes(new AdminRoutes(p.pool, lifecycle)::mount)
         .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
-        .routes(new StripeRoutes(p.pool, config, p.stripeEvents)::mount)
+        .routes(new StripeRoutes(p.pool, config, p.stripeEvents, p.metrics)::mount)
         .routes(p.gitImport::mount)
         .routes(new CredentialsRoutes(p.pool, config)::mount)
         .routes(new MessageRoutes(p.pool)::mount)
         .routes(new BillingRoutes(p.vertx, p.pool, config)::mount);
     OnboardingWiring.mount(p.api, p.vertx, p.pool, config, p.listeningPort::get);
+    p.management = new ManagementServer(p.vertx,
+        new MetricsEndpoint(p.registry, new FleetGauges(p.pool, config.plans(), p.registry)));
     int port;
+    int managementPort;
     try {
       if (config.jobs().workers() > 0) {
         await(p.runner.start(), 30);
       }
-      port = p.api.listen(config.http().port()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      managementPort = listen(p.management.listen(config.operations().managementPort()), "MANAGEMENT_PORT",
+          config.operations().managementPort());
+      port = listen(p.api.listen(config.http().port()), "PORT", config.http().port());
       p.listeningPort.set(port);
+    } catch (IllegalStateException e) {
+      new ProvisionerService(p, -1, -1).stop();
+      throw e;
     } catch (Exception e) {
-      new ProvisionerService(p, -1).stop();
-      throw new IllegalStateException("cannot listen on port " + config.http().port() + ": " + rootMessage(e), e);
+      new ProvisionerService(p, -1, -1).stop();
+      throw new IllegalStateException("cannot start: " + rootMessage(e), e);
     }
-    ProvisionerService service = new ProvisionerService(p, port);
+    ProvisionerService service = new ProvisionerService(p, port, managementPort);
     service.gitImport.start();
-    LOG.info("ca-provisioner listening on port {} ({} mode)", port, config.devMode() ? "dev" : "production");
+    LOG.info("ca-provisioner listening on port {}, metrics on port {} ({} mode)", port, managementPort,
+        config.devMode() ? "dev" : "production");
     LOG.info("customer messages go to {}", p.mail.destination());
     return service;
   }
 
+  private static int listen(io.vertx.core.Future<Integer> listening, String variable, int wanted) {
+    try {
+      return listening.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen on port " + wanted + " (" + variable + "): " + rootMessage(e), e);
+    }
+  }
+
   public int port() {
     return port;
+  }
+
+  /** Every route of the public port, {@code METHOD /path/:param}: what the API description must cover. */
+  public java.util.List<String> routes() {
+    return api.routes();
+  }
+
+  /** Where {@code /metrics} is served. */
+  public int managementPort() {
+    return managementPort;
   }
 
   public Config config() {
@@ -209,7 +251,13 @@ public final class ProvisionerService {
     if (!draining.compareAndSet(false, true)) {
       return;
     }
-    LOG.info("shutting down: finishing in-flight requests");
+    // readiness answers 503 from now on; requests are still served until load balancers have seen it
+    long delay = config.operations().drainDelay().toMillis();
+    if (delay > 0 && port > 0) {
+      LOG.info("shutting down: /readyz answers 503, requests are still served for {} s", delay / 1000.0);
+      sleep(delay);
+    }
+    LOG.info("shutting down: closing the listener, finishing in-flight requests");
     await(api.shutdown(DRAIN_SECONDS), DRAIN_SECONDS + 5);
     await(gitImport.stop(), 30);
     // in-flight jobs finish or give their lease back for another replica
@@ -217,6 +265,7 @@ public final class ProvisionerService {
     await(mail.close(), 10);
     await(mysql.closeFuture().orElse(io.vertx.core.Future.succeededFuture()), 10);
     await(k8sWorkers.close(), 10);
+    await(management.close(), 5);
     kubernetes.close();
     gitops.close();
     await(pool.close(), 10);
@@ -224,6 +273,14 @@ public final class ProvisionerService {
     embeddedMysql.ifPresent(EmbeddedMariaDb::close);
     database.close();
     LOG.info("stopped");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void await(io.vertx.core.Future<?> f, long seconds) {

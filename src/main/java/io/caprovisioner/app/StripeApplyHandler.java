@@ -19,6 +19,12 @@ final class StripeApplyHandler implements JobHandler {
   }
 
   @Override
+  public java.util.Map<String, String> logKeys(io.caprovisioner.jobs.Job job) {
+    String eventId = job.payload().getString("event_id");
+    return eventId == null ? java.util.Map.of() : java.util.Map.of(io.caprovisioner.jobs.JobMdc.STRIPE_EVENT, eventId);
+  }
+
+  @Override
   public Future<Outcome> run(JobContext ctx) {
     String eventId = ctx.job().payload().getString("event_id");
     return applier.apply(eventId).map(v -> Outcome.done("stripe event " + eventId + " applied"));

@@ -17,6 +17,7 @@ import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.pipeline.GitCommitStep;
 import io.caprovisioner.pipeline.GitRemoveStep;
 import io.caprovisioner.pipeline.PipelineOptions;
+import io.caprovisioner.pipeline.StepObserver;
 import io.caprovisioner.pipeline.TenantCredentials;
 import io.caprovisioner.pipeline.TenantPlan;
 import io.caprovisioner.pipeline.TenantReconciler;
@@ -38,6 +39,12 @@ public final class TenantPipelineWiring {
   /** @param k8sWorkers fabric8 blocks: its own executor, so slow API calls never starve other blocking work */
   public static TenantReconciler reconciler(Pool pool, Config config, GitopsWriter gitops, TenantRenderer renderer,
       KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options) {
+    return reconciler(pool, config, gitops, renderer, kubernetes, k8sWorkers, mysql, options, StepObserver.NONE);
+  }
+
+  public static TenantReconciler reconciler(Pool pool, Config config, GitopsWriter gitops, TenantRenderer renderer,
+      KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options,
+      StepObserver observer) {
     TenantCredentials credentials = new TenantCredentials(new SecretBox(config.secrets().secretKey()));
     Kube kube = new Kube(kubernetes, k8sWorkers, options.unavailableRetry());
     GitopsResources resources = new GitopsResources(config.gitops());
@@ -56,6 +63,6 @@ public final class TenantPipelineWiring {
         gone,
         new MysqlDropStep(mysql, options.unavailableRetry(), List.of(MysqlCreateStep.NAME, CaInstallStep.NAME)),
         new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME, CaInstallStep.NAME))));
-    return new TenantReconciler(pool, config.plans(), plan);
+    return new TenantReconciler(pool, config.plans(), plan, observer);
   }
 }

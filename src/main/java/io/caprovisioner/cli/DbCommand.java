@@ -5,14 +5,16 @@ import io.caprovisioner.config.ConfigLoader;
 import io.caprovisioner.db.Database;
 import picocli.CommandLine.Command;
 
-@Command(name = "db", description = "Database administration.", subcommands = DbCommand.Migrate.class)
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar db migrate"},
+    name = "db", description = "Database administration.", subcommands = DbCommand.Migrate.class)
 final class DbCommand implements Runnable {
   @Override
   public void run() {
     new picocli.CommandLine(this).usage(System.out);
   }
 
-  @Command(name = "migrate", description = "Apply pending schema migrations (DATABASE_URL, or the embedded database).")
+  @Command(footer = {"", "Example:", "  DATABASE_URL=postgresql://ca@db:5432/ca java -jar ca-provisioner.jar db migrate"},
+    name = "migrate", description = "Apply pending schema migrations (DATABASE_URL, or the embedded database).")
   static final class Migrate implements Runnable {
     @Override
     public void run() {

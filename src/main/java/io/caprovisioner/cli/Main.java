@@ -5,7 +5,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar ca-provisioner.jar <command>}. */
-@Command(name = "ca-provisioner", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+// scope INHERIT: every subcommand, at any depth, answers --help and --version and lists the exit codes
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar serve",
+    "  java -jar ca-provisioner.jar serve --help     # the environment variables"},
+    name = "ca-provisioner", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = Main.VersionProvider.class,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:failed (the message says what)", "2:bad usage or configuration"},
     description = "Control plane of a hosted CollectiveAccess service.",
     subcommands = {ServeCommand.class, DbCommand.class, VersionCommand.class, StripeCommand.class,
         TenantCommand.class, ValidateCommand.class, SecretsCommand.class})
@@ -19,7 +25,14 @@ public final class Main implements Runnable {
 
   public static int run(String... args) {
     JulBridge.install();
-    return new CommandLine(new Main()).setExecutionExceptionHandler(new ConfigErrorHandler()).execute(args);
+    return commandLine(CommandLine.defaultFactory()).execute(args);
+  }
+
+  /** The command tree, configured as it runs. */
+  static CommandLine commandLine(CommandLine.IFactory factory) {
+    CommandLine cli = new CommandLine(new Main(), factory).setExecutionExceptionHandler(new ConfigErrorHandler());
+    ServeCommand.describeEnvironment(cli.getSubcommands().get("serve"));
+    return cli;
   }
 
   @Override

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "secrets", description = "The secrets kept sealed with SECRET_KEY.",
+@Command(footer = {"", "Example:", "  SECRET_KEY=<new>,<old> java -jar ca-provisioner.jar secrets rotate"},
+    name = "secrets", description = "The secrets kept sealed with SECRET_KEY.",
     subcommands = SecretsCommand.Rotate.class)
 final class SecretsCommand implements Runnable {
   @CommandLine.Spec
@@ -28,7 +29,8 @@ final class SecretsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "rotate", description = {
+  @Command(footer = {"", "Example:", "  SECRET_KEY=<new>,<old> java -jar ca-provisioner.jar secrets rotate"},
+    name = "rotate", description = {
       "Re-seal every stored secret with SECRET_KEY's first key (SECRET_KEY=new,old).",
       "Safe to interrupt and to run again: it carries on with what is left."})
   static final class Rotate implements Callable<Integer> {

@@ -3,7 +3,8 @@ package io.caprovisioner.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "stripe", description = "Send signed Stripe webhook events to a running service (local testing).",
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar stripe trigger checkout.session.completed --plan pro --email a@b.org"},
+    name = "stripe", description = "Send signed Stripe webhook events to a running service (local testing).",
     subcommands = {StripeTriggerCommand.class, StripeSendCommand.class})
 final class StripeCommand implements Runnable {
   @CommandLine.Spec

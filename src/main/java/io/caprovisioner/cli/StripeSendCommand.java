@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "send", description = "Sign FILE (byte for byte) with the webhook secret and post it.")
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar stripe send event.json --url http://localhost:8000"},
+    name = "send", description = "Sign FILE (byte for byte) with the webhook secret and post it.")
 final class StripeSendCommand implements Callable<Integer> {
   @Mixin
   StripeDelivery delivery;

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * Builds a realistic event of the current API version, signs it as Stripe does and posts it. The
  * Stripe CLI's event names work beside the short ones, for the events the service acts on.
  */
-@Command(name = "trigger", description = "Build, sign and post a realistic Stripe event.",
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar stripe trigger checkout.session.completed --plan pro --email a@b.org"},
+    name = "trigger", description = "Build, sign and post a realistic Stripe event.",
     subcommands = {StripeTriggerCommand.Checkout.class, StripeTriggerCommand.Subscription.class,
         StripeTriggerCommand.Invoice.class, StripeTriggerCommand.SubscriptionCreated.class,
         StripeTriggerCommand.SubscriptionDeleted.class, StripeTriggerCommand.InvoicePaymentFailed.class,
@@ -41,7 +42,8 @@ final class StripeTriggerCommand implements Runnable {
     return option != null ? option : System.currentTimeMillis() / 1000;
   }
 
-  @Command(name = "checkout", aliases = StripeEventTypes.CHECKOUT_COMPLETED,
+  @Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar stripe trigger checkout.session.completed --plan pro --email a@b.org"},
+    name = "checkout", aliases = StripeEventTypes.CHECKOUT_COMPLETED,
       description = "checkout.session.completed of a paid subscription (a new tenant).")
   static final class Checkout implements Callable<Integer> {
     @Mixin
@@ -100,7 +102,8 @@ final class StripeTriggerCommand implements Runnable {
     }
   }
 
-  @Command(name = "subscription", aliases = StripeEventTypes.SUBSCRIPTION_UPDATED,
+  @Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar stripe trigger customer.subscription.updated --subscription sub_123 --status unpaid"},
+    name = "subscription", aliases = StripeEventTypes.SUBSCRIPTION_UPDATED,
       description = "customer.subscription.updated (or .deleted) with a status.")
   static final class Subscription extends SubscriptionEvent {
     @Option(names = "--status", defaultValue = "active",
@@ -120,7 +123,8 @@ final class StripeTriggerCommand implements Runnable {
     }
   }
 
-  @Command(name = StripeEventTypes.SUBSCRIPTION_CREATED, description = "customer.subscription.created with a status.")
+  @Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar stripe trigger customer.subscription.created --subscription sub_123 --status active"},
+    name = StripeEventTypes.SUBSCRIPTION_CREATED, description = "customer.subscription.created with a status.")
   static final class SubscriptionCreated extends SubscriptionEvent {
     @Option(names = "--status", defaultValue = "active", description = "active, trialing, incomplete... "
         + "(default: ${DEFAULT-VALUE}).")
@@ -137,7 +141,8 @@ final class StripeTriggerCommand implements Runnable {
     }
   }
 
-  @Command(name = StripeEventTypes.SUBSCRIPTION_DELETED, description = "customer.subscription.deleted (status canceled).")
+  @Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar stripe trigger customer.subscription.deleted --subscription sub_123"},
+    name = StripeEventTypes.SUBSCRIPTION_DELETED, description = "customer.subscription.deleted (status canceled).")
   static final class SubscriptionDeleted extends SubscriptionEvent {
     @Override
     String type() {
@@ -171,7 +176,8 @@ final class StripeTriggerCommand implements Runnable {
     }
   }
 
-  @Command(name = StripeEventTypes.INVOICE_PAYMENT_FAILED, description = "invoice.payment_failed of a renewal.")
+  @Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar stripe trigger invoice.payment_failed --subscription sub_123"},
+    name = StripeEventTypes.INVOICE_PAYMENT_FAILED, description = "invoice.payment_failed of a renewal.")
   static final class InvoicePaymentFailed extends InvoiceEvent {
     @Override
     boolean paid() {
@@ -179,7 +185,8 @@ final class StripeTriggerCommand implements Runnable {
     }
   }
 
-  @Command(name = StripeEventTypes.INVOICE_PAYMENT_SUCCEEDED, description = "invoice.payment_succeeded of a renewal.")
+  @Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar stripe trigger invoice.payment_succeeded --subscription sub_123"},
+    name = StripeEventTypes.INVOICE_PAYMENT_SUCCEEDED, description = "invoice.payment_succeeded of a renewal.")
   static final class InvoicePaymentSucceeded extends InvoiceEvent {
     @Override
     boolean paid() {
@@ -187,7 +194,8 @@ final class StripeTriggerCommand implements Runnable {
     }
   }
 
-  @Command(name = "invoice", description = "invoice.payment_failed or invoice.payment_succeeded of a renewal.")
+  @Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar stripe trigger invoice --failed --subscription sub_123"},
+    name = "invoice", description = "invoice.payment_failed or invoice.payment_succeeded of a renewal.")
   static final class Invoice implements Callable<Integer> {
     @Mixin
     StripeDelivery delivery;

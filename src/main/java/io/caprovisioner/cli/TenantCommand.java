@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ca-provisioner tenant ...}: staff tools run in a clone of the gitops repository. */
-@Command(name = "tenant", description = "Write manual tenants into a clone of the gitops repository (offline).",
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar tenant new --name city-museum --plan pro --admin-email registrar@city-museum.org"},
+    name = "tenant", description = "Write manual tenants into a clone of the gitops repository (offline).",
     subcommands = {TenantInitCommand.class, TenantNewCommand.class, TenantRenderCommand.class, TenantSettingsCommand.class})
 final class TenantCommand implements Runnable {
   @Spec

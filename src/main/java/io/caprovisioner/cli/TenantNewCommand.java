@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  * {@code tenant new}: writes a manual tenant's tenant.yaml and rendered manifest into the right
  * shard folder of a clone, with the renderer the service uses. No database, no secrets.
  */
-@Command(name = "new", description = "Add a manual tenant: writes tenants/<shard>/tenant-<name>/tenant.yaml and "
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar tenant new --name city-museum --plan pro --admin-email registrar@city-museum.org"},
+    name = "new", description = "Add a manual tenant: writes tenants/<shard>/tenant-<name>/tenant.yaml and "
     + "its rendered application.yaml (or helmrelease.yaml). Commit both and open a pull request.")
 final class TenantNewCommand implements Callable<Integer> {
   @Spec

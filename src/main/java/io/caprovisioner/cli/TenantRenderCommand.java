@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tenant render}: re-renders every tenant's manifest from its tenant.yaml, e.g. after editing spec.state. */
-@Command(name = "render", description = "Re-render application.yaml (or helmrelease.yaml) of every tenant from its "
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar tenant render"},
+    name = "render", description = "Re-render application.yaml (or helmrelease.yaml) of every tenant from its "
     + "tenant.yaml. Run it after editing a tenant.yaml, then commit.")
 final class TenantRenderCommand implements Callable<Integer> {
   @Spec

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
  * {@code tenant settings}: (re)writes the repository's rendering settings from the environment, for
  * a repository initialised before the file existed or after the service's settings changed.
  */
-@Command(name = "settings", description = "Write " + RenderSettings.FILE + " (the rendering settings validate, "
+@Command(footer = {"", "Example:", "  BASE_DOMAIN=museums.example.org java -jar ca-provisioner.jar tenant settings"},
+    name = "settings", description = "Write " + RenderSettings.FILE + " (the rendering settings validate, "
     + "tenant new and tenant render read) from the service's environment: BASE_DOMAIN, HELM_CHART_*, GITOPS_FLAVOR, "
     + "PLANS_FILE, CA_DOCKER_IMAGE, CA_CERT_ISSUER, ARGOCD_NAMESPACE, STRIPE_LIVEMODE (or STRIPE_SECRET_KEY's mode), "
     + "GITOPS_WEB_URL. Commit it.")

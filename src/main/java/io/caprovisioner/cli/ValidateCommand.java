@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code validate}: the pull-request check of the gitops repository. Exit 0 clean, 1 with one line per problem. */
-@Command(name = "validate", description = "Check a gitops repository checkout: schema, names, duplicates, rendered "
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar validate . --base origin/main"},
+    name = "validate", description = "Check a gitops repository checkout: schema, names, duplicates, rendered "
     + "files, secrets, plans, Stripe ownership (with --base). Exit 0 when clean, else 1 with one line per problem.")
 final class ValidateCommand implements Callable<Integer> {
   @Spec

@@ -3,7 +3,8 @@ package io.caprovisioner.cli;
 import io.caprovisioner.Version;
 import picocli.CommandLine.Command;
 
-@Command(name = "version", description = "Print the version.")
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar version"},
+    name = "version", description = "Print the version.")
 final class VersionCommand implements Runnable {
   @Override
   public void run() {

@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public record Config(Path home, boolean devMode, Http http, Postgres postgres, Secrets secrets, Stripe stripe,
     Gitops gitops, Chart chart, TenantMysql mysql, Kubernetes kubernetes, Jobs jobs, Tenants tenants,
-    PlanCatalog plans, Brand brand, Signup signup, Mail mail) {
+    PlanCatalog plans, Brand brand, Signup signup, Mail mail, Operations operations) {
 
   /**
    * The customer pages ({@code /signup}, {@code /welcome}).
@@ -31,7 +31,7 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
   /** The same configuration with another shared MySQL (dev mode's embedded one, chosen at start). */
   public Config withMysql(TenantMysql other) {
     return new Config(home, devMode, http, postgres, secrets, stripe, gitops, chart, other, kubernetes, jobs, tenants,
-        plans, brand, signup, mail);
+        plans, brand, signup, mail, operations);
   }
 
   /**
@@ -45,6 +45,22 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
    */
   public record Mail(Optional<SmtpUrl> smtp, String from, Optional<Path> templateDir, int credentialsLinkHours,
       Path outboxDir) {
+  }
+
+  /**
+   * How the service is watched and stopped.
+   *
+   * @param managementPort MANAGEMENT_PORT: {@code /metrics} (Prometheus), kept off the public port
+   * @param drainDelay     DRAIN_DELAY_SECONDS: after SIGTERM, readiness answers 503 this long while
+   *                       requests are still served, so load balancers stop sending before the listener closes
+   * @param logFormat      LOG_FORMAT (read by logback itself; checked here so a typo stops the start)
+   */
+  public record Operations(int managementPort, Duration drainDelay, LogFormat logFormat) {
+  }
+
+  /** LOG_FORMAT. */
+  public enum LogFormat {
+    PLAIN, JSON
   }
 
   /**

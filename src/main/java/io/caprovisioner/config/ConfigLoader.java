@@ -153,7 +153,8 @@ public final class ConfigLoader {
         new Config.Postgres(dbUrl, home.resolve("pg")),
         new Config.Secrets(adminToken, secretKey, adminTokenFile), stripe, gitops, chart, mysql,
         new Config.Kubernetes(get("KUBERNETES_IN_CLUSTER").map(v -> bool("KUBERNETES_IN_CLUSTER", v)).orElse(false)),
-        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand, signup, mail(home, brand, tenants));
+        new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand, signup, mail(home, brand, tenants),
+        operations(port));
   }
 
   /**
@@ -177,6 +178,22 @@ public final class ConfigLoader {
     }
     return new Config.Mail(get("SMTP_URL").map(SmtpUrl::parse), from, get("MAIL_TEMPLATE_DIR").map(Path::of),
         integer("CREDENTIALS_LINK_HOURS", 72, 1, 24 * 90), home.resolve("outbox"));
+  }
+
+  private Config.Operations operations(int port) {
+    int management = integer("MANAGEMENT_PORT", 9464, 0, 65535);
+    if (management != 0 && management == port) {
+      throw new ConfigException("MANAGEMENT_PORT must differ from PORT (" + port + "): /metrics stays off the public port");
+    }
+    // exactly as logback.xml names its appenders: logback reads the variable itself, case and all
+    String format = get("LOG_FORMAT").orElse("plain");
+    Config.LogFormat logFormat = switch (format) {
+      case "plain" -> Config.LogFormat.PLAIN;
+      case "json" -> Config.LogFormat.JSON;
+      default -> throw new ConfigException("LOG_FORMAT must be plain or json (lower case), not '" + format + "'");
+    };
+    return new Config.Operations(management, Duration.ofSeconds(integer("DRAIN_DELAY_SECONDS", 5, 0, 600)),
+        logFormat);
   }
 
   /** PUBLIC_URL: http(s), no credentials, no query; default: this machine on PORT (dev). */

@@ -106,7 +106,7 @@ public final class Database implements AutoCloseable {
 
   public static Pool pool(Vertx vertx, DatabaseUrl url, int size) {
     PgConnectOptions connect = connectOptions(url).setCachePreparedStatements(true);
-    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size))
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setName("postgres"))
         .with(new io.vertx.core.net.NetClientOptions().setTcpKeepAlive(true))
         .connectingTo(connect).using(vertx).build();
   }

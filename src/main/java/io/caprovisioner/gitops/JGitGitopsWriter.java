@@ -74,9 +74,15 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   private final WorkerExecutor worker;
   private final Queue<PendingChange> queue = new ConcurrentLinkedQueue<>();
   private final LooseObjectCollector collector;
+  private final PushObserver pushes;
   private boolean initialised;
 
   public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer) {
+    this(vertx, config, renderer, PushObserver.NONE);
+  }
+
+  public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer, PushObserver pushes) {
+    this.pushes = pushes;
     this.renderer = renderer;
     this.config = config;
     this.remote = GitopsRemote.of(config, config.gitops().sshKnownHosts());
@@ -183,7 +189,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       clone.advance(base.orElse(null), built.tip());
       LocalClone.PushOutcome outcome;
       try {
-        outcome = clone.push(built.tip(), base.orElse(ObjectId.zeroId()));
+        outcome = timedPush(built.tip(), base.orElse(ObjectId.zeroId()));
       } catch (IOException | RuntimeException e) {
         // the push never happened (remote down): the branch goes back to what the remote has, or
         // every later batch would lose its compare-and-set against the commit nobody received
@@ -204,6 +210,19 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     throw new GitopsUnavailableException("the gitops repository " + remote.display() + " rejected our push "
         + MAX_PUSH_ATTEMPTS + " times (last: " + lastRejection + "); too much contention or a protected branch",
         null);
+  }
+
+  private LocalClone.PushOutcome timedPush(ObjectId tip, ObjectId expectedOld) throws IOException {
+    long started = System.nanoTime();
+    try {
+      LocalClone.PushOutcome outcome = clone.push(tip, expectedOld);
+      pushes.pushed(outcome.accepted() ? PushObserver.PushResult.ACCEPTED : PushObserver.PushResult.REJECTED,
+          java.time.Duration.ofNanos(System.nanoTime() - started));
+      return outcome;
+    } catch (IOException | RuntimeException e) {
+      pushes.pushed(PushObserver.PushResult.FAILED, java.time.Duration.ofNanos(System.nanoTime() - started));
+      throw e;
+    }
   }
 
   /** The first use: create the dev remote if needed, fetch, and start an empty remote from the skeleton. */

@@ -99,12 +99,16 @@ public final class JobDispatcher {
     long renewEvery = Math.max(1, options.lease().toMillis() / 3);
     long timer = vertx.setPeriodic(renewEvery, id -> store.renew(job, options.lease()).onComplete(ar -> {
       if (ar.succeeded() && !ar.result()) {
-        LOG.warn("job {} ({}): lease lost; another runner may take it over", job.id(), job.kind());
+        try (JobMdc mdc = JobMdc.of(job, handlers.get(job.kind()))) {
+          LOG.warn("job {} ({}): lease lost; another runner may take it over", job.id(), job.kind());
+        }
         ctx.loseLease();
       }
     }));
     running.put(job.id(), new Running(job, ctx, timer));
-    LOG.debug("job {} ({}) attempt {} started", job.id(), job.kind(), job.attempts());
+    try (JobMdc mdc = JobMdc.of(job, handlers.get(job.kind()))) {
+      LOG.debug("job {} ({}) attempt {} started", job.id(), job.kind(), job.attempts());
+    }
     Future<Outcome> run;
     try {
       run = handlers.get(job.kind()).run(ctx);
@@ -114,7 +118,9 @@ public final class JobDispatcher {
     run.transform(ar -> settle(job, ar.succeeded() ? ar.result() : null, ar.cause()))
         .onComplete(ar -> {
           if (ar.failed()) {
-            LOG.warn("job {} ({}): could not record its result: {}", job.id(), job.kind(), Errors.message(ar.cause()));
+            try (JobMdc mdc = JobMdc.of(job, handlers.get(job.kind()))) {
+              LOG.warn("job {} ({}): could not record its result: {}", job.id(), job.kind(), Errors.message(ar.cause()));
+            }
           }
           Running r = running.remove(job.id());
           if (r != null) {
@@ -138,11 +144,15 @@ public final class JobDispatcher {
       Duration delay = options.backoff().after(job.attempts());
       return store.fail(job, error, delay).compose(dead -> {
         if (dead) {
-          LOG.warn("job {} ({}) is dead after {} attempts: {}", job.id(), job.kind(), job.attempts(), error);
+          try (JobMdc mdc = JobMdc.of(job, handlers.get(job.kind()))) {
+            LOG.warn("job {} ({}) is dead after {} attempts: {}", job.id(), job.kind(), job.attempts(), error);
+          }
           return handlers.get(job.kind()).dead(job, error);
         }
-        LOG.info("job {} ({}) attempt {} failed, retry in {}s: {}", job.id(), job.kind(), job.attempts(),
-            delay.toSeconds(), error);
+        try (JobMdc mdc = JobMdc.of(job, handlers.get(job.kind()))) {
+          LOG.info("job {} ({}) attempt {} failed, retry in {}s: {}", job.id(), job.kind(), job.attempts(),
+              delay.toSeconds(), error);
+        }
         vertx.setTimer(Math.max(1, delay.toMillis()), t -> wake());
         return Future.succeededFuture();
       });
@@ -164,7 +174,9 @@ public final class JobDispatcher {
     return store.rescueExpired().compose(rescued -> {
       Future<Void> all = Future.succeededFuture();
       for (JobStore.Rescued r : rescued) {
-        LOG.warn("job {} ({}) rescued from an expired lease{}", r.id(), r.kind(), r.dead() ? ": dead" : "");
+        try (JobMdc mdc = JobMdc.of(r.job(), handlers.get(r.job().kind()))) {
+          LOG.warn("job {} ({}) rescued from an expired lease{}", r.id(), r.kind(), r.dead() ? ": dead" : "");
+        }
         JobHandler h = handlers.get(r.kind());
         if (r.dead() && h != null) {
           all = all.compose(v -> h.dead(r.job(), "lease expired on the last attempt"));
@@ -204,7 +216,9 @@ public final class JobDispatcher {
       vertx.cancelTimer(r.renewTimer());
       r.ctx().loseLease();
       all = all.compose(v -> store.release(r.job()).mapEmpty());
-      LOG.info("job {} ({}) released at shutdown", r.job().id(), r.job().kind());
+      try (JobMdc mdc = JobMdc.of(r.job(), handlers.get(r.job().kind()))) {
+        LOG.info("job {} ({}) released at shutdown", r.job().id(), r.job().kind());
+      }
     }
     all.onComplete(ar -> {
       Promise<Void> p = drained;

@@ -9,6 +9,14 @@ import io.vertx.core.Future;
 public interface JobHandler {
   Future<Outcome> run(JobContext ctx);
 
+  /**
+   * MDC keys the queue puts on its own log lines about this job ({@link JobMdc}), e.g. the tenant;
+   * read from the job alone, without I/O.
+   */
+  default java.util.Map<String, String> logKeys(Job job) {
+    return java.util.Map.of();
+  }
+
   /** Called once when the job has used up its attempts (e.g. to mark its tenant failed). */
   default Future<Void> dead(Job job, String lastError) {
     return Future.succeededFuture();

@@ -31,6 +31,11 @@ public final class SetStatusStep implements TenantStep {
     this.status = status;
   }
 
+  /** The status this step sets. */
+  public TenantStatus status() {
+    return status;
+  }
+
   @Override
   public String name() {
     return "status." + status.wire();

@@ -9,12 +9,14 @@ import io.caprovisioner.jobs.Errors;
 import io.caprovisioner.jobs.Job;
 import io.caprovisioner.jobs.JobContext;
 import io.caprovisioner.jobs.JobHandler;
+import io.caprovisioner.jobs.JobMdc;
 import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.pipeline.TenantPlan.Phase;
 import io.caprovisioner.tenant.PlanCatalog;
 import io.caprovisioner.tenant.TenantStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -39,11 +41,17 @@ public final class TenantReconciler implements JobHandler {
   private final TenantRepository tenants = new TenantRepository();
   private final TenantStepStore steps = new TenantStepStore();
   private final ProvisioningLog log = new ProvisioningLog();
+  private final StepObserver observer;
 
   public TenantReconciler(Pool pool, PlanCatalog plans, TenantPlan plan) {
+    this(pool, plans, plan, StepObserver.NONE);
+  }
+
+  public TenantReconciler(Pool pool, PlanCatalog plans, TenantPlan plan, StepObserver observer) {
     this.pool = pool;
     this.plans = plans;
     this.plan = plan;
+    this.observer = observer;
   }
 
   @Override
@@ -96,8 +104,10 @@ public final class TenantReconciler implements JobHandler {
       }
       StoredTenant now = found.get();
       if (now.tenant().generation() != generation || plan.forStatus(now.tenant().status()) != phase) {
-        LOG.debug("tenant {}: newer intent (generation {} -> {}), starting over", now.tenant().names().namespace(),
-            generation, now.tenant().generation());
+        try (JobMdc mdc = mdc(ctx, null)) {
+          LOG.debug("tenant {}: newer intent (generation {} -> {}), starting over", now.tenant().names().namespace(),
+              generation, now.tenant().generation());
+        }
         return reconcile(ctx.job(), id);
       }
       ctx.refresh(now.tenant(), gitAdminEmail(now));
@@ -121,13 +131,29 @@ public final class TenantReconciler implements JobHandler {
         return ctx.job().fenced(sql -> steps.begin(sql, id, step.name(), index + 1, target)
                 .compose(startedAt -> tenants.setDetail(sql, id, where).map(startedAt)))
             .compose(startedAt -> ctx.job().progress(step.name()).map(startedAt))
-            .compose(startedAt -> run(ctx, step, startedAt))
+            .compose(startedAt -> {
+              long tryStarted = System.nanoTime();
+              return run(ctx, step, startedAt).andThen(ar -> observe(ctx, step, ar.succeeded() ? ar.result() : null,
+                  Duration.ofNanos(System.nanoTime() - tryStarted)));
+            })
             .transform(ar -> ar.failed() ? failed(ctx, step, ar.cause())
                 : report(ctx, step, target, waitingFor, ar.result()))
             .compose(outcome -> outcome instanceof Outcome.Done ? step(ctx, phase, index + 1)
                 : Future.succeededFuture(outcome));
       });
     });
+  }
+
+  /** {@code outcome} null: the step failed. */
+  private void observe(ReconcileContext ctx, TenantStep step, Outcome outcome, Duration took) {
+    StepObserver.StepResult result = outcome == null ? StepObserver.StepResult.FAILED
+        : outcome instanceof Outcome.Wait ? StepObserver.StepResult.WAITING
+        : outcome instanceof Outcome.Stop ? StepObserver.StepResult.STOPPED : StepObserver.StepResult.DONE;
+    observer.stepTried(step.name(), result, took);
+    if (result == StepObserver.StepResult.DONE && step instanceof SetStatusStep set
+        && set.status() == TenantStatus.ACTIVE && ctx.tenant().status() == TenantStatus.PROVISIONING) {
+      observer.provisioned(Duration.between(ctx.tenant().createdAt(), OffsetDateTime.now()));
+    }
   }
 
   private static Future<Outcome> run(ReconcileContext ctx, TenantStep step, OffsetDateTime startedAt) {
@@ -143,6 +169,11 @@ public final class TenantReconciler implements JobHandler {
     long id = ctx.tenant().id();
     if (outcome instanceof Outcome.Wait w) {
       boolean newReason = !w.reason().equals(waitingFor.orElse(null));
+      if (newReason) {
+        try (JobMdc mdc = mdc(ctx, step)) {
+          LOG.info("tenant {} waits at {}: {}", ctx.tenant().names().namespace(), step.name(), w.reason());
+        }
+      }
       return ctx.job().fenced(sql -> steps.waiting(sql, id, step.name(), w.reason(), w.retryIn())
           .compose(v -> newReason ? log.append(sql, id, step.name(), LogStatus.WAITING, w.reason())
               : Future.succeededFuture())
@@ -150,11 +181,15 @@ public final class TenantReconciler implements JobHandler {
           .map(outcome));
     }
     if (outcome instanceof Outcome.Stop s) {
-      LOG.info("tenant {} {}: {}", ctx.tenant().names().namespace(), step.name(), s.message());
+      try (JobMdc mdc = mdc(ctx, step)) {
+        LOG.info("tenant {} {}: {}", ctx.tenant().names().namespace(), step.name(), s.message());
+      }
       return ctx.job().fenced(sql -> log.append(sql, id, step.name(), LogStatus.INFO, s.message()).map(outcome));
     }
     Outcome.Done done = (Outcome.Done) outcome;
-    LOG.info("tenant {} {}: {}", ctx.tenant().names().namespace(), step.name(), done.message());
+    try (JobMdc mdc = mdc(ctx, step)) {
+      LOG.info("tenant {} {}: {}", ctx.tenant().names().namespace(), step.name(), done.message());
+    }
     return ctx.job().fenced(sql -> steps.achieved(sql, id, step.name(), target, step.undoes())
         .compose(v -> done.message() == null ? Future.succeededFuture()
             : log.append(sql, id, step.name(), LogStatus.SUCCEEDED, done.message()))
@@ -166,6 +201,10 @@ public final class TenantReconciler implements JobHandler {
     Job job = ctx.job().job();
     String error = Errors.message(failure);
     String retry = job.lastAttempt() ? "no attempts left" : "retrying";
+    try (JobMdc mdc = mdc(ctx, step)) {
+      LOG.warn("tenant {} {} failed (attempt {} of {}, {}): {}", ctx.tenant().names().namespace(), step.name(),
+          job.attempts(), job.maxAttempts(), retry, error);
+    }
     Future<Void> recorded = ctx.job().fenced(sql -> steps.failed(sql, id, step.name(), error)
         .compose(v -> log.append(sql, id, step.name(), LogStatus.FAILED, step.name() + " failed", error, null))
         .compose(v -> tenants.setDetail(sql, id, step.name() + " failed (attempt " + job.attempts() + " of "
@@ -202,6 +241,18 @@ public final class TenantReconciler implements JobHandler {
           return status.compose(v -> log.append(sql, id, step.orElse(job.kind()), LogStatus.FAILED, "gave up: " + detail,
               lastError, null));
         })));
+  }
+
+  /** The job's MDC keys, its tenant (the namespace) and the step, when there is one. */
+  private static JobMdc mdc(ReconcileContext ctx, TenantStep step) {
+    return JobMdc.of(ctx.job().job()).with(JobMdc.TENANT, ctx.tenant().names().namespace())
+        .with(JobMdc.STEP, step == null ? null : step.name());
+  }
+
+  /** The queue's lines about a reconcile name its tenant by id: the job row has nothing else. */
+  @Override
+  public java.util.Map<String, String> logKeys(Job job) {
+    return job.subject().map(id -> java.util.Map.of(JobMdc.TENANT, "id " + id)).orElse(java.util.Map.of());
   }
 
   private Future<Optional<StoredTenant>> load(Pool pool, long id) {

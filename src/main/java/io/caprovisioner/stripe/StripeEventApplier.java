@@ -65,11 +65,15 @@ public final class StripeEventApplier {
       try {
         facts = reader.read(stored.payload());
       } catch (StripeEventReader.Unreadable e) {
-        LOG.error("stripe event {} cannot be applied: {}", eventId, e.getMessage());
+        try (var mdc = org.slf4j.MDC.putCloseable(io.caprovisioner.jobs.JobMdc.STRIPE_EVENT, eventId)) {
+          LOG.error("stripe event {} cannot be applied: {}", eventId, e.getMessage());
+        }
         return events.fail(pool, eventId, e.getMessage(), null).map(EventStatus.FAILED);
       }
       if (facts instanceof EventFacts.Irrelevant irrelevant) {
-        LOG.info("stripe event {} ({}) ignored: {}", eventId, stored.type(), irrelevant.reason());
+        try (var mdc = org.slf4j.MDC.putCloseable(io.caprovisioner.jobs.JobMdc.STRIPE_EVENT, eventId)) {
+          LOG.info("stripe event {} ({}) ignored: {}", eventId, stored.type(), irrelevant.reason());
+        }
         return events.finish(pool, eventId, EventStatus.IGNORED, irrelevant.reason(), null)
             .map(EventStatus.IGNORED);
       }
@@ -82,7 +86,9 @@ public final class StripeEventApplier {
                   ? Future.succeededFuture(locked.get().status())
                   : dispatch(sql, facts, now))))
           .recover(e -> {
-            LOG.warn("stripe event {} ({}) failed, will be retried: {}", eventId, stored.type(), e.getMessage());
+            try (var mdc = org.slf4j.MDC.putCloseable(io.caprovisioner.jobs.JobMdc.STRIPE_EVENT, eventId)) {
+              LOG.warn("stripe event {} ({}) failed, will be retried: {}", eventId, stored.type(), e.getMessage());
+            }
             return events.fail(pool, eventId, e.getMessage(), subscriptionId).transform(x -> Future.failedFuture(e));
           });
     });

@@ -22,10 +22,14 @@ public final class StripeRoutes {
   private final StripeEventStore events = new StripeEventStore();
 
   public StripeRoutes(Pool pool, Config config, StripeEventApplier applier) {
+    this(pool, config, applier, WebhookObserver.NONE);
+  }
+
+  public StripeRoutes(Pool pool, Config config, StripeEventApplier applier, WebhookObserver observer) {
     this.pool = pool;
     this.applier = applier;
     this.webhook = new StripeWebhookHandler(pool, new StripeSignature(config.stripe().webhookSecrets()),
-        config.stripe().livemode());
+        config.stripe().livemode(), observer);
   }
 
   public void mount(Router router) {

@@ -30,13 +30,20 @@ public final class StripeWebhookHandler {
   private final Pool pool;
   private final StripeSignature signature;
   private final Optional<Boolean> livemode;
+  private final WebhookObserver observer;
   private final StripeEventStore events = new StripeEventStore();
   private final JobQueue jobs = new JobQueue();
 
   public StripeWebhookHandler(Pool pool, StripeSignature signature, Optional<Boolean> livemode) {
+    this(pool, signature, livemode, WebhookObserver.NONE);
+  }
+
+  public StripeWebhookHandler(Pool pool, StripeSignature signature, Optional<Boolean> livemode,
+      WebhookObserver observer) {
     this.pool = pool;
     this.signature = signature;
     this.livemode = livemode;
+    this.observer = observer;
   }
 
   /** The route handler: reads the raw body (413 beyond {@link #BODY_LIMIT}), then {@link #handle}. */
@@ -45,6 +52,7 @@ public final class StripeWebhookHandler {
   }
 
   void handle(RoutingContext ctx, Buffer body) {
+    long started = System.nanoTime();
     if (body.length() == 0) {
       refuse(ctx, "invalid_payload", "the body is empty");
       return;
@@ -83,6 +91,7 @@ public final class StripeWebhookHandler {
       return jobs.enqueue(sql, null, APPLY_JOB, new JsonObject().put("event_id", event.id()),
           APPLY_JOB + ":" + event.id()).map(isNew);
     })).onSuccess(isNew -> {
+      observer.acknowledged(event.type(), !isNew, java.time.Duration.ofNanos(System.nanoTime() - started));
       LOG.info("stripe event {} ({}) {}", event.id(), event.type(),
           !isNew ? "is a duplicate" : ignored.map(r -> "stored, ignored: " + r).orElse("stored, job queued"));
       ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
@@ -90,7 +99,8 @@ public final class StripeWebhookHandler {
     }).onFailure(ctx::fail);
   }
 
-  private static void refuse(RoutingContext ctx, String error, String reason) {
+  private void refuse(RoutingContext ctx, String error, String reason) {
+    observer.refused(error);
     LOG.warn("stripe webhook refused from {}: {}", ctx.request().remoteAddress(), reason);
     ErrorResponses.send(ctx, 400, error, reason);
   }

@@ -11,12 +11,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The HTTP front: routes, bearer auth on everything but {@code /}, {@code /health},
- * {@code /ready}, {@code /webhooks/*} and the customer links ({@code /credentials/*},
- * {@code /billing/*}), and JSON errors for every failure.
+ * The HTTP front: routes, bearer auth on everything but {@link #PUBLIC_PATHS}, {@code /webhooks/*},
+ * the customer links ({@code /credentials/*}, {@code /billing/*}) and the customer pages features
+ * mount; an access log line per request, and JSON errors for every failure.
  */
 public final class ApiServer {
   public static final int API_BODY_LIMIT = 64 * 1024;
+  /** Reachable without the bearer token (besides {@code /webhooks/*}, which check their own signatures). */
+  public static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/", "/health", "/ready", "/livez",
+      "/readyz", "/openapi.json");
 
   private final Vertx vertx;
   private final Router router;
@@ -28,6 +31,7 @@ public final class ApiServer {
     this.vertx = vertx;
     this.router = Router.router(vertx);
     BearerAuth auth = new BearerAuth(adminToken);
+    router.route().handler(new AccessLog(router)::handle);
     router.route().handler(ctx -> {
       if (isPublic(ctx.normalizedPath()) || isCustomerPage(ctx.normalizedPath())) {
         ctx.next();
@@ -42,7 +46,7 @@ public final class ApiServer {
   }
 
   static boolean isPublic(String path) {
-    return path.equals("/") || path.equals("/health") || path.equals("/ready") || path.startsWith("/webhooks/")
+    return PUBLIC_PATHS.contains(path) || path.startsWith("/webhooks/")
         // the customer's links from messages: each carries its own secret (one-time or signed token)
         || path.startsWith("/credentials/") || path.startsWith("/billing/");
   }
@@ -71,6 +75,23 @@ public final class ApiServer {
   public ApiServer routes(Consumer<Router> mount) {
     mount.accept(router);
     return this;
+  }
+
+  /** Every route with a path, {@code METHOD /path/:param} (a route for any method lists each). */
+  public java.util.List<String> routes() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (io.vertx.ext.web.Route route : router.getRoutes()) {
+      if (route.getPath() == null) {
+        continue;
+      }
+      java.util.Set<io.vertx.core.http.HttpMethod> methods = route.methods();
+      if (methods == null || methods.isEmpty()) {
+        out.add("ANY " + route.getPath());
+      } else {
+        methods.forEach(m -> out.add(m.name() + " " + route.getPath()));
+      }
+    }
+    return out;
   }
 
   public Future<Integer> listen(int port) {

@@ -18,7 +18,8 @@ class RestartTest {
 
   @Test
   void aProvisionedTenantSurvivesARestart() throws Exception {
-    Map<String, String> env = Map.of("PROVISIONER_HOME", home.toString(), "PORT", "0", "JOB_WORKERS", "0");
+    Map<String, String> env = Map.of("PROVISIONER_HOME", home.toString(), "PORT", "0", "JOB_WORKERS", "0",
+        "MANAGEMENT_PORT", "0", "DRAIN_DELAY_SECONDS", "0");
     ProvisionerService first = ProvisionerService.start(ConfigLoader.load(env));
     String token = Files.readString(home.resolve("secrets/admin-api-token")).trim();
     long id;

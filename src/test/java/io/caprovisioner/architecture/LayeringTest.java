@@ -83,4 +83,12 @@ class LayeringTest {
   void theDatabaseLayerDoesNotRender() {
     forbid("db", "render");
   }
+
+  /** The pipeline, the webhook and the Git writer report through small observer interfaces instead. */
+  @Test
+  void onlyTheMetricsPackageAndTheCompositionRootKnowMicrometer() {
+    noClasses().that().resideOutsideOfPackages(pkg("metrics"), pkg("app")).should().dependOnClassesThat()
+        .resideInAnyPackage("io.micrometer..", "io.vertx.micrometer..")
+        .because("metrics are measured in metrics and wired in app").check(classes);
+  }
 }

@@ -31,7 +31,7 @@ public final class Cli {
         return instance;
       }
     };
-    CommandLine cmd = new CommandLine(new Main(), withEnv).setExecutionExceptionHandler(new ConfigErrorHandler());
+    CommandLine cmd = Main.commandLine(withEnv);
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     int exit = cmd.execute(args);

@@ -171,4 +171,28 @@ class ConfigLoaderTest {
     limited.put("SIGNUP_RATE_LIMIT", "0");
     assertThatThrownBy(() -> ConfigLoader.load(limited)).hasMessageContaining("SIGNUP_RATE_LIMIT");
   }
+
+  @Test
+  void operationsSettingsHaveDefaultsAndRefuseNonsense() {
+    Config c = ConfigLoader.load(production());
+    assertThat(c.operations().managementPort()).isEqualTo(9464);
+    assertThat(c.operations().drainDelay()).hasSeconds(5);
+    assertThat(c.operations().logFormat()).isEqualTo(Config.LogFormat.PLAIN);
+
+    Map<String, String> env = production();
+    env.put("LOG_FORMAT", "json");
+    env.put("DRAIN_DELAY_SECONDS", "0");
+    assertThat(ConfigLoader.load(env).operations().logFormat()).isEqualTo(Config.LogFormat.JSON);
+    assertThat(ConfigLoader.load(env).operations().drainDelay()).isZero();
+    env.put("LOG_FORMAT", "JSON");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).isInstanceOf(ConfigException.class).hasMessageContaining("LOG_FORMAT");
+    env.remove("LOG_FORMAT");
+    env.put("MANAGEMENT_PORT", "8000");
+    env.put("PORT", "8000");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("MANAGEMENT_PORT");
+    env.put("MANAGEMENT_PORT", "9464");
+    env.put("DRAIN_DELAY_SECONDS", "-1");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining("DRAIN_DELAY_SECONDS");
+  }
 }

@@ -47,8 +47,8 @@ class CaProvisionerChartTest {
     assertThat(Charts.<String>req(c, "image")).isEqualTo("ghcr.io/caprovisioner/ca-provisioner:0.1.0");
     assertThat(Charts.<List<String>>req(c, "args")).containsExactly("serve");
     assertThat(Charts.<Integer>req(c, "ports", 0, "containerPort")).isEqualTo(8000);
-    assertThat(Charts.<String>req(c, "livenessProbe", "httpGet", "path")).isEqualTo("/health");
-    assertThat(Charts.<String>req(c, "readinessProbe", "httpGet", "path")).isEqualTo("/ready");
+    assertThat(Charts.<String>req(c, "livenessProbe", "httpGet", "path")).isEqualTo("/livez");
+    assertThat(Charts.<String>req(c, "readinessProbe", "httpGet", "path")).isEqualTo("/readyz");
     assertThat(Charts.<Object>req(c, "readinessProbe", "httpGet", "port")).isIn(8000, "http");
     assertThat(Charts.<Map<String, Object>>req(c, "resources")).containsKeys("requests", "limits");
 
@@ -151,7 +151,7 @@ class CaProvisionerChartTest {
   void serviceMonitorIsOptionalAndOffByDefault() {
     assertThat(render(Map.of()).ofKind("ServiceMonitor")).isEmpty();
     Map<String, Object> sm = render(Map.of("serviceMonitor", Map.of("enabled", true))).one("ServiceMonitor");
-    assertThat(Charts.<String>req(sm, "spec", "endpoints", 0, "port")).isEqualTo("http");
+    assertThat(Charts.<String>req(sm, "spec", "endpoints", 0, "port")).isEqualTo("metrics");
   }
 
   @Test
@@ -162,7 +162,7 @@ class CaProvisionerChartTest {
         .containsAllEntriesOf(req(policy, "spec", "podSelector", "matchLabels"));
     assertThat(Charts.<List<String>>req(policy, "spec", "policyTypes")).containsExactly("Ingress", "Egress");
     List<Map<String, Object>> ingress = req(policy, "spec", "ingress");
-    assertThat(ingress).hasSize(1);
+    assertThat(ingress).hasSize(2); // the HTTP port from its peers, the metrics port from Prometheus'
     assertThat(Charts.<List<Object>>req(ingress.get(0), "from")).containsExactly(Map.of("namespaceSelector",
         Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "ingress-nginx"))));
     assertThat(Charts.<List<Object>>req(ingress.get(0), "ports")).containsExactly(Map.of("port", "http",
@@ -170,8 +170,8 @@ class CaProvisionerChartTest {
     assertThat(Charts.<List<Object>>req(policy, "spec", "egress")).hasSize(2);
 
     // no peer listed is no way in, not (as an empty `from` would be) every way in
-    Map<String, Object> closed = render(Map.of("networkPolicy", Map.of("enabled", true, "from", List.of())))
-        .one("NetworkPolicy");
+    Map<String, Object> closed = render(Map.of("networkPolicy", Map.of("enabled", true, "from", List.of()),
+        "metrics", Map.of("port", 9464, "from", List.of()))).one("NetworkPolicy");
     assertThat(Charts.<List<Object>>req(closed, "spec", "ingress")).isEmpty();
     assertThat(render(Map.of("networkPolicy", Map.of("enabled", false))).ofKind("NetworkPolicy")).isEmpty();
   }

@@ -59,6 +59,8 @@ final class StripeTestService implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+    env.put("MANAGEMENT_PORT", "0");
+    env.put("DRAIN_DELAY_SECONDS", "0");
     env.putAll(extraEnv);
     start();
   }

@@ -24,6 +24,10 @@ public final class TestService {
     env.put("SECRET_KEY", SECRET_KEY);
     env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
     env.put("PORT", "0");
+    // a free port each: tests run in parallel with other builds on this machine
+    env.put("MANAGEMENT_PORT", "0");
+    // stop() at once; the drain test sets its own delay
+    env.put("DRAIN_DELAY_SECONDS", "0");
     env.put("PROVISIONER_HOME", home.toString());
     env.putAll(extra);
     return env;
