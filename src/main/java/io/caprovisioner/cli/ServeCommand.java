@@ -53,6 +53,12 @@ final class ServeCommand implements Runnable {
       {"PUBLIC_URL", "public base URL of customer pages and links"},
       {"BRAND_NAME", "the service's name as customers see it"},
       {"SUPPORT_EMAIL", "where customers are told to write"},
+      {"SIGNUP_TEST_PAYMENTS", "true: /signup ends on a local test payment (dev mode without a Stripe key)"},
+      {"SIGNUP_RATE_LIMIT", "requests a minute per client address to the customer pages (120)"},
+      {"SMTP_URL", "smtp://user:pass@host:587 or smtps://...; unset: .eml files in PROVISIONER_HOME/outbox"},
+      {"MAIL_FROM", "sender of customer messages"},
+      {"MAIL_TEMPLATE_DIR", "operator-edited message templates"},
+      {"CREDENTIALS_LINK_HOURS", "how long the one-time password link works (72)"},
   };
 
   /** The footer of {@code serve --help}: the environment and an example. */

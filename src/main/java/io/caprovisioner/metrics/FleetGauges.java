@@ -1,5 +1,7 @@
 package io.caprovisioner.metrics;
 
+import io.caprovisioner.db.MessageKind;
+import io.caprovisioner.db.MessageStatus;
 import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.stripe.StripeEventStore;
 import io.caprovisioner.tenant.PlanCatalog;
@@ -18,7 +20,7 @@ import java.util.Map;
 /**
  * The fleet as PostgreSQL holds it, as gauges: tenants by status and plan, jobs by kind and state,
  * waiting and failed steps with the age of the oldest, stored Stripe events by type and outcome,
- * the Git import. Read with one aggregate query per family when Prometheus scrapes (never one per
+ * the Git import, the customer-message outbox. Read with one aggregate query per family when Prometheus scrapes (never one per
  * tenant), so the figures are those of the scrape. Labels are closed sets (statuses, plans, step
  * names, handled event types): never a tenant, an email or an event id.
  *
@@ -38,6 +40,7 @@ public final class FleetGauges {
   private final MultiGauge stripeEvents;
   private final MultiGauge importFailing;
   private final MultiGauge importLastRun;
+  private final MultiGauge outbox;
 
   public FleetGauges(Pool pool, PlanCatalog plans, MeterRegistry registry) {
     this.pool = pool;
@@ -56,11 +59,13 @@ public final class FleetGauges {
         .description("1 when the last import of the gitops branch failed").register(registry);
     this.importLastRun = MultiGauge.builder("ca.gitops.import.last.run.timestamp").baseUnit("seconds")
         .description("When the import of the gitops branch last ran (unix time)").register(registry);
+    this.outbox = MultiGauge.builder("ca.mail.outbox")
+        .description("Customer messages by kind and status (pending, sent, failed)").register(registry);
   }
 
   /** Re-reads every family; a family whose query fails keeps its last figures. */
   public Future<Void> refresh() {
-    return Future.join(List.of(tenants(), jobs(), steps(), stripeEvents(), gitImport())).mapEmpty();
+    return Future.join(List.of(tenants(), jobs(), steps(), stripeEvents(), gitImport(), outbox())).mapEmpty();
   }
 
   private Future<Void> tenants() {
@@ -78,6 +83,23 @@ public final class FleetGauges {
       register(tenants, counts);
       return null;
     });
+  }
+
+  private Future<Void> outbox() {
+    return pool.query("SELECT kind, status, count(*) AS n FROM outbound_messages GROUP BY kind, status").execute()
+        .map(rows -> {
+          Map<Tags, Long> counts = new LinkedHashMap<>();
+          for (MessageKind kind : MessageKind.values()) {
+            for (MessageStatus status : MessageStatus.values()) {
+              counts.put(Tags.of("kind", kind.wire(), "status", status.wire()), 0L);
+            }
+          }
+          for (Row r : rows) {
+            counts.put(Tags.of("kind", r.getString("kind"), "status", r.getString("status")), r.getLong("n"));
+          }
+          register(outbox, counts);
+          return null;
+        });
   }
 
   private Future<Void> jobs() {

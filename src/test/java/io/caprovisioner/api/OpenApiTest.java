@@ -71,6 +71,8 @@ class OpenApiTest {
     for (String route : service.routes()) {
       routes.add(route.replaceAll(":([A-Za-z_]+)", "{$1}"));
     }
+    // a route for any method on a customer page is middleware (its rate limit), not an operation
+    routes.removeIf(r -> r.startsWith("ANY /signup") || r.startsWith("ANY /welcome"));
     assertThat(routes).as("routes of the router").contains("GET /tenants/{id}", "POST /webhooks/stripe")
         .noneMatch(r -> r.startsWith("ANY "));
     assertThat(documented()).containsAll(routes);

@@ -40,6 +40,8 @@ public final class TestService {
   public static ProvisionerService startInDevMode(Path home, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();
     env.put("PORT", "0");
+    env.put("MANAGEMENT_PORT", "0");
+    env.put("DRAIN_DELAY_SECONDS", "0");
     env.put("PROVISIONER_HOME", home.toString());
     env.putAll(extra);
     return ProvisionerService.start(ConfigLoader.load(env));
