@@ -63,15 +63,6 @@ public final class MessageRoutes {
   }
 
   private static long messageId(RoutingContext ctx) {
-    String raw = ctx.pathParam("id");
-    try {
-      long id = Long.parseLong(raw);
-      if (id > 0) {
-        return id;
-      }
-    } catch (NumberFormatException ignored) {
-      // falls through to the error
-    }
-    throw ApiError.badRequest("message id must be a positive integer, not '" + raw + "'");
+    return RequestParams.pathId(ctx, "message");
   }
 }

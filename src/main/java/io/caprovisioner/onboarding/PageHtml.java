@@ -1,5 +1,6 @@
 package io.caprovisioner.onboarding;
 
+import io.caprovisioner.web.HtmlEscape;
 /**
  * The HTML around every customer page, and the one escaping function every value passes through
  * on its way into a page (text and attribute values alike). No inline script or style anywhere:
@@ -13,22 +14,7 @@ final class PageHtml {
 
   /** Text or a double- or single-quoted attribute value, safely. */
   static String escape(String value) {
-    if (value == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder(value.length() + 16);
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '&' -> b.append("&amp;");
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
+    return value == null ? "" : HtmlEscape.text(value);
   }
 
   /**

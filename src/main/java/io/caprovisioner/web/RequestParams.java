@@ -10,6 +10,11 @@ public final class RequestParams {
   }
 
   public static long pathId(RoutingContext ctx) {
+    return pathId(ctx, "tenant");
+  }
+
+  /** The positive integer {@code :id} of the path; {@code what} names it in the 400 ("message id ..."). */
+  public static long pathId(RoutingContext ctx, String what) {
     String raw = ctx.pathParam("id");
     try {
       long id = Long.parseLong(raw);
@@ -19,7 +24,7 @@ public final class RequestParams {
     } catch (NumberFormatException ignored) {
       // falls through to the error
     }
-    throw ApiError.badRequest("tenant id must be a positive integer, not '" + raw + "'");
+    throw ApiError.badRequest(what + " id must be a positive integer, not '" + raw + "'");
   }
 
   public static int queryInt(RoutingContext ctx, String name, int fallback, int min, int max) {

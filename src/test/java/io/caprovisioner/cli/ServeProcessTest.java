@@ -136,8 +136,20 @@ class ServeProcessTest {
     }
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped").isTrue();
 
-    // nothing but answers or a closed port: no reset connection, no 5xx other than readiness' 503
-    assertThat(answers).allSatisfy(a -> assertThat(a.outcome()).isIn("200", "503", "refused"));
+    // nothing but answers or a closed port: no reset connection, no 5xx other than readiness' 503.
+    // One exception, at the closing edge only: a connection the kernel accepted in the instant the
+    // listener closed is dropped unanswered or reset, however the server drains (it never read the
+    // request; the drain delay before it is what keeps load balancers from sending such requests).
+    // An unanswered request before the last answer would be a real failure.
+    long lastAnswer = answers.stream().filter(a -> a.outcome().equals("200") || a.outcome().equals("503"))
+        .mapToLong(Answer::at).max().orElse(0);
+    java.util.function.Predicate<Answer> edge = a -> a.outcome().equals("no answer")
+        || a.outcome().contains("Connection reset");
+    assertThat(answers).filteredOn(edge.negate())
+        .allSatisfy(a -> assertThat(a.outcome()).isIn("200", "503", "refused"));
+    assertThat(answers).filteredOn(edge).allSatisfy(a ->
+        assertThat(a.at()).as("an unanswered request while the service still answered").isGreaterThan(lastAnswer));
+    answers.removeIf(edge);
     long firstRefused = answers.stream().filter(a -> a.outcome().equals("refused")).mapToLong(Answer::at).min()
         .orElseThrow(() -> new AssertionError("the listener never closed: " + answers));
     List<Answer> beforeClose = answers.stream().filter(a -> a.at() < firstRefused).toList();
