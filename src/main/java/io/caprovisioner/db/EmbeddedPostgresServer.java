@@ -33,8 +33,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           // hook would stop it at once on SIGTERM, in parallel with that drain)
           .setRegisterShutdownHook(false)
           .setServerConfig("listen_addresses", "127.0.0.1")
-          // an acknowledged webhook must survive a crash of the service
+          // an acknowledged webhook must survive a crash of the service, and of the machine: zonky
+          // starts the server with fsync off (-F), which only suits throwaway test databases
           .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("fsync", "on")
           .start();
       LOG.info("embedded PostgreSQL started on 127.0.0.1:{} with data in {}", pg.getPort(), dataDir);
       return new EmbeddedPostgresServer(pg);
