@@ -45,14 +45,23 @@ public final class TenantRoutes {
     router.delete("/tenants/:id").handler(this::delete);
   }
 
+  /**
+   * {@code after=<id>}: the next page by key (the id of the last tenant seen), which costs the
+   * same at any depth; {@code skip} (an offset) is kept for the seed's clients. Not both.
+   */
   private void list(RoutingContext ctx) {
     int skip = RequestParams.queryInt(ctx, "skip", 0, 0, Integer.MAX_VALUE);
+    int after = RequestParams.queryInt(ctx, "after", 0, 0, Integer.MAX_VALUE);
     int limit = RequestParams.queryInt(ctx, "limit", 100, 1, 1000);
-    Json.respond(ctx, 200, tenants.list(pool, skip, limit).map(list -> {
-      JsonArray out = new JsonArray();
-      list.forEach(t -> out.add(TenantJson.of(t)));
-      return out;
-    }));
+    if (skip > 0 && after > 0) {
+      throw ApiError.badRequest("use either after (the last id of the previous page) or skip, not both");
+    }
+    Json.respond(ctx, 200, (after > 0 ? tenants.listAfter(pool, after, limit) : tenants.list(pool, skip, limit))
+        .map(list -> {
+          JsonArray out = new JsonArray();
+          list.forEach(t -> out.add(TenantJson.of(t)));
+          return out;
+        }));
   }
 
   private void byId(RoutingContext ctx) {

@@ -36,6 +36,12 @@ public final class TenantRepository {
         .map(TenantRepository::all);
   }
 
+  /** The page after the tenant {@code afterId}, by the primary key's index: flat cost at any depth. */
+  public Future<List<Tenant>> listAfter(SqlClient sql, long afterId, int limit) {
+    return sql.preparedQuery(SELECT + "WHERE t.id > $1 ORDER BY t.id LIMIT $2").execute(Tuple.of(afterId, limit))
+        .map(TenantRepository::all);
+  }
+
   public Future<Optional<Tenant>> byId(SqlClient sql, long id) {
     return sql.preparedQuery(SELECT + "WHERE t.id = $1").execute(Tuple.of(id)).map(TenantRepository::first);
   }

@@ -172,6 +172,13 @@ class TenantApiTest {
     JsonArray page = http.get("/tenants?skip=" + (index + 1) + "&limit=2").array();
     assertThat(page.stream().map(o -> ((JsonObject) o).getLong("id"))).containsExactly(ids.get(1), ids.get(2));
     assertThat(http.get("/tenants?skip=100000").array()).isEmpty();
+    // by key: the page after the last id seen, the same pages as by offset
+    JsonArray byKey = http.get("/tenants?after=" + ids.get(0) + "&limit=2").array();
+    assertThat(byKey.stream().map(o -> ((JsonObject) o).getLong("id"))).containsExactly(ids.get(1), ids.get(2));
+    assertThat(http.get("/tenants?after=" + ids.get(3)).array()).isEmpty();
+    TestHttp.Response both = http.get("/tenants?after=1&skip=1");
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.object().getString("detail")).contains("after").contains("skip");
 
     for (String bad : new String[] {"limit=0", "limit=1001", "skip=-1", "limit=abc", "skip=1.5"}) {
       TestHttp.Response r = http.get("/tenants?" + bad);
