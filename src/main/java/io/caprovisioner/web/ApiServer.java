@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  */
 public final class ApiServer {
   public static final int API_BODY_LIMIT = 64 * 1024;
+  /** A connection with nothing read or written for this long is closed (the welcome page's SSE reconnects by itself). */
+  static final int IDLE_TIMEOUT_SECONDS = 60;
   /** Reachable without the bearer token (besides {@code /webhooks/*}, which check their own signatures). */
   public static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/", "/health", "/ready", "/livez",
       "/readyz", "/openapi.json");
@@ -95,7 +97,12 @@ public final class ApiServer {
   }
 
   public Future<Integer> listen(int port) {
-    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0"))
+    // HTTP/1.1 only: an h2c upgrade (the JDK's HttpClient tries one by default) answered a large
+    // body unreadably here; ingresses and load balancers speak HTTP/1.1 to us anyway. Idle
+    // connections are closed after a while, so a crowd of open sockets cannot pile up.
+    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0")
+            .setHttp2ClearTextEnabled(false).setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS))
         .requestHandler(router)
         .listen()
         .map(s -> {
