@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * {@code tenant init}: the first commit of a new gitops repository, written by hand: the skeleton
  * and the rendering settings, exactly what the service pushes into an empty repository.
  */
-@Command(name = "init", description = "Write the skeleton of a new gitops repository into DIR (new, or empty but for "
+@Command(footer = {"", "Example:", "  mkdir gitops && cd gitops && git init && java -jar ca-provisioner.jar tenant init"},
+    name = "init", description = "Write the skeleton of a new gitops repository into DIR (new, or empty but for "
     + ".git): README.md, tenants/, schema/, the CI workflow, and " + RenderSettings.FILE + " from the service's "
     + "environment (as `tenant settings`). Never overwrites: exit 1, writing nothing, when a file is already there.")
 final class TenantInitCommand implements Callable<Integer> {

@@ -46,6 +46,11 @@ class HelpTest {
       assertThat(r.exit()).as(args + ": " + r.err()).isZero();
       assertThat(r.out()).as(String.join(" ", args)).contains("Usage: ca-provisioner").contains("Example:")
           .contains("java -jar ca-provisioner.jar").contains("Exit codes:").contains("2   bad usage or configuration");
+      // its own example, not one inherited from the command above it
+      if (!command.isEmpty()) {
+        assertThat(r.out().substring(r.out().indexOf("Example:"))).as(String.join(" ", args))
+            .contains(command.get(command.size() - 1));
+      }
     }
   }
 
