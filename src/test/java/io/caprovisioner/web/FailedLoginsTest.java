@@ -44,7 +44,7 @@ class FailedLoginsTest {
       assertThat(statuses.subList(0, BearerAuth.FAILURES_PER_MINUTE)).containsOnly(401);
       List<Integer> past = statuses.subList(BearerAuth.FAILURES_PER_MINUTE, statuses.size());
       assertThat(past.stream().filter(s -> s == 429).count()).isGreaterThan(past.size() / 2);
-      assertThat(past).containsOnly(401, 429);
+      assertThat(past).allMatch(s -> s == 401 || s == 429);
       assertThat(http.send("GET", "/tenants", null, "guess-again").object().getString("error"))
           .isEqualTo("too_many_requests");
       // the operator's own token is never locked out by someone else's guesses
