@@ -2,9 +2,7 @@ package io.caprovisioner.k8s.model;
 
 import io.caprovisioner.tenant.TenantNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,39 +63,13 @@ public final class InstallJob {
   }
 
   public static Job of(TenantNames names, String image, String profile, String caRoot) {
-    List<EnvVar> env = new ArrayList<>();
-    for (String key : List.of("host", "port", "database", "user", "password")) {
-      env.add(fromSecret("CA_DB_" + key.toUpperCase(java.util.Locale.ROOT), TenantSecrets.DATABASE, key));
-    }
-    env.add(fromSecret("CA_ADMIN_EMAIL", TenantSecrets.ADMIN, "email"));
-    env.add(fromSecret("CA_ADMIN_PASSWORD", TenantSecrets.ADMIN, "password"));
-    env.add(new EnvVar("CA_APP_NAME", names.appName(), null));
-    env.add(new EnvVar("CA_SITE_HOSTNAME", names.domain(), null));
-    env.add(new EnvVar("CA_PROFILE", profile, null));
-    env.add(new EnvVar("CA_ROOT", caRoot, null));
-    return new JobBuilder()
-        .withNewMetadata().withName(name(image)).withNamespace(names.namespace()).withLabels(TenantLabels.of(names))
-        .endMetadata()
-        .withNewSpec()
-          // one try per Job: the job runner retries with backoff and keeps each failure's log
-          .withBackoffLimit(0)
-          .withNewTemplate()
-            .withNewMetadata().withLabels(TenantLabels.of(names)).endMetadata()
-            .withNewSpec()
-              .withRestartPolicy("Never")
-              .addNewContainer()
-                .withName("install").withImage(image)
-                .withCommand("/bin/sh", "-c", SCRIPT)
-                .withEnv(env)
-              .endContainer()
-            .endSpec()
-          .endTemplate()
-        .endSpec()
-        .build();
-  }
-
-  private static EnvVar fromSecret(String name, String secret, String key) {
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key)
-        .endSecretKeyRef().endValueFrom().build();
+    List<EnvVar> env = new ArrayList<>(TenantScriptJob.databaseEnv());
+    env.add(TenantScriptJob.fromSecret("CA_ADMIN_EMAIL", TenantSecrets.ADMIN, "email"));
+    env.add(TenantScriptJob.fromSecret("CA_ADMIN_PASSWORD", TenantSecrets.ADMIN, "password"));
+    env.add(TenantScriptJob.value("CA_APP_NAME", names.appName()));
+    env.add(TenantScriptJob.value("CA_SITE_HOSTNAME", names.domain()));
+    env.add(TenantScriptJob.value("CA_PROFILE", profile));
+    env.add(TenantScriptJob.value("CA_ROOT", caRoot));
+    return TenantScriptJob.of(names, name(image), "install", image, SCRIPT, env);
   }
 }

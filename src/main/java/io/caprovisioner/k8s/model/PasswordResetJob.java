@@ -1,9 +1,8 @@
 package io.caprovisioner.k8s.model;
 
 import io.caprovisioner.tenant.TenantNames;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 
 /**
  * Pure: the Kubernetes Job that sets the CollectiveAccess administrator's password to the one in
@@ -28,38 +27,13 @@ public final class PasswordResetJob {
     return NAME_PREFIX + rotation;
   }
 
-  /** caUtils reads the database settings the chart's image expects, from Secret ca-db. */
-  private static java.util.List<io.fabric8.kubernetes.api.model.EnvVar> databaseEnv() {
-    java.util.List<io.fabric8.kubernetes.api.model.EnvVar> env = new java.util.ArrayList<>();
-    for (String key : java.util.List.of("host", "port", "database", "user", "password")) {
-      env.add(new EnvVarBuilder().withName("CA_DB_" + key.toUpperCase(java.util.Locale.ROOT)).withNewValueFrom()
-          .withNewSecretKeyRef().withName(TenantSecrets.DATABASE).withKey(key).endSecretKeyRef().endValueFrom().build());
-    }
-    return env;
-  }
-
   public static Job of(TenantNames names, String image, String caRoot, int rotation) {
-    return new JobBuilder()
-        .withNewMetadata().withName(name(rotation)).withNamespace(names.namespace())
-        .withLabels(TenantLabels.of(names)).endMetadata()
-        .withNewSpec()
-          .withBackoffLimit(0)
-          .withNewTemplate()
-            .withNewMetadata().withLabels(TenantLabels.of(names)).endMetadata()
-            .withNewSpec()
-              .withRestartPolicy("Never")
-              .addNewContainer()
-                .withName("reset-password").withImage(image)
-                .withCommand("/bin/sh", "-c", SCRIPT)
-                .addToEnv(new EnvVarBuilder().withName("CA_ADMIN_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
-                    .withName(TenantSecrets.ADMIN).withKey("password").endSecretKeyRef().endValueFrom().build())
-                .addNewEnv().withName("CA_APP_NAME").withValue(names.appName()).endEnv()
-                .addNewEnv().withName("CA_ROOT").withValue(caRoot).endEnv()
-                .addAllToEnv(databaseEnv())
-              .endContainer()
-            .endSpec()
-          .endTemplate()
-        .endSpec()
-        .build();
+    java.util.List<EnvVar> env = new java.util.ArrayList<>();
+    env.add(TenantScriptJob.fromSecret("CA_ADMIN_PASSWORD", TenantSecrets.ADMIN, "password"));
+    env.add(TenantScriptJob.value("CA_APP_NAME", names.appName()));
+    env.add(TenantScriptJob.value("CA_ROOT", caRoot));
+    // caUtils reads the database settings the chart's image expects, from Secret ca-db
+    env.addAll(TenantScriptJob.databaseEnv());
+    return TenantScriptJob.of(names, name(rotation), "reset-password", image, SCRIPT, env);
   }
 }

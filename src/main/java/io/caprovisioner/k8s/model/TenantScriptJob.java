@@ -1,0 +1,61 @@
+package io.caprovisioner.k8s.model;
+
+import io.caprovisioner.tenant.TenantNames;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Pure: the shape every CollectiveAccess maintenance Job of a tenant shares (the installer, a
+ * password reset): one container of the tenant's image running a shell script, values by
+ * environment only, secrets by reference to the tenant's Secrets, one try per Job (the
+ * reconcile retries with backoff and keeps each failure's log).
+ */
+final class TenantScriptJob {
+  private TenantScriptJob() {
+  }
+
+  static Job of(TenantNames names, String jobName, String container, String image, String script,
+      List<EnvVar> env) {
+    return new JobBuilder()
+        .withNewMetadata().withName(jobName).withNamespace(names.namespace()).withLabels(TenantLabels.of(names))
+        .endMetadata()
+        .withNewSpec()
+          .withBackoffLimit(0)
+          .withNewTemplate()
+            .withNewMetadata().withLabels(TenantLabels.of(names)).endMetadata()
+            .withNewSpec()
+              .withRestartPolicy("Never")
+              .addNewContainer()
+                .withName(container).withImage(image)
+                .withCommand("/bin/sh", "-c", script)
+                .withEnv(env)
+              .endContainer()
+            .endSpec()
+          .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  static EnvVar fromSecret(String name, String secret, String key) {
+    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key)
+        .endSecretKeyRef().endValueFrom().build();
+  }
+
+  static EnvVar value(String name, String value) {
+    return new EnvVar(name, value, null);
+  }
+
+  /** CA_DB_HOST, _PORT, _DATABASE, _USER, _PASSWORD from Secret ca-db, as the chart's image reads them. */
+  static List<EnvVar> databaseEnv() {
+    List<EnvVar> env = new ArrayList<>();
+    for (String key : List.of("host", "port", "database", "user", "password")) {
+      env.add(fromSecret("CA_DB_" + key.toUpperCase(Locale.ROOT), TenantSecrets.DATABASE, key));
+    }
+    return env;
+  }
+}
