@@ -1,0 +1,83 @@
+package io.caprovisioner.cli;
+
+import io.caprovisioner.bench.BenchFigures;
+import io.caprovisioner.bench.BenchPart;
+import io.caprovisioner.bench.BenchParts;
+import io.caprovisioner.bench.BenchSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.OptionalInt;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(footer = {"", "Example:", "  java -jar ca-provisioner.jar bench --quick",
+    "  java -Xmx4g -jar ca-provisioner.jar bench --fleet 100000"},
+    name = "bench", description = {"Measure the service on this machine and print one `name: value` line per figure.",
+        "Runs everything itself (embedded PostgreSQL, local repositories); needs no configuration.",
+        "Figures, not pass/fail: run it three times and quote medians."})
+final class BenchCommand implements java.util.concurrent.Callable<Integer> {
+  @Option(names = "--quick", description = "the short run (under 3 minutes here)")
+  boolean quick;
+
+  @Option(names = "--fleet", paramLabel = "N", description = "generate a fleet of N tenants and measure at that size")
+  Integer fleet;
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "where to put the run's data (default: a new temporary folder, deleted afterwards)")
+  Path dir;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (fleet != null && fleet < 10) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--fleet needs at least 10 tenants, got " + fleet);
+    }
+    Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("ca-bench-");
+    BenchSettings settings = new BenchSettings(quick, fleet == null ? OptionalInt.empty() : OptionalInt.of(fleet), work);
+    BenchFigures figures = new BenchFigures(System.out);
+    List<BenchPart> parts = fleet == null ? BenchParts.standard() : BenchParts.fleet();
+    figures.note("ca-provisioner bench" + (quick ? " --quick" : "") + (fleet == null ? "" : " --fleet " + fleet)
+        + " on " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
+        + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
+    try {
+      for (BenchPart part : parts) {
+        long started = System.nanoTime();
+        part.run(settings, figures);
+        figures.note(part.name() + " took " + (System.nanoTime() - started) / 1_000_000_000 + " s");
+      }
+    } finally {
+      if (dir == null) {
+        deleteTree(work);
+      }
+    }
+    return 0;
+  }
+
+  private static void deleteTree(Path root) {
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          Files.delete(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete the bench's folder " + root, e);
+    }
+  }
+}
