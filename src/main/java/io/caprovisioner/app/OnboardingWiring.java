@@ -35,6 +35,7 @@ final class OnboardingWiring {
             config.stripe().webhookSecrets().get(0), port))
         : Optional.empty();
     api.customerPages(SignupRoutes.PATH).customerPages(WelcomeRoutes.PATH).customerPages(PageAssets.PATH)
+        .streaming(WelcomeRoutes.EVENTS_PATH)
         .routes(new PageAssets()::mount)
         .routes(new SignupRoutes(pool, config, stripe, testPayment)::mount)
         .routes(new WelcomeRoutes(vertx, pool, config.brand(), config.signup(), stripe, Clock.systemUTC())::mount);

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WelcomeRoutes {
   public static final String PATH = "/welcome";
+  /** The progress stream (Server-Sent Events): held open for minutes on purpose. */
+  public static final String EVENTS_PATH = PATH + "/events";
   private static final Logger LOG = LoggerFactory.getLogger(WelcomeRoutes.class);
   static final Pattern SESSION_ID = Pattern.compile("^cs_(test|live)_[A-Za-z0-9]{10,250}$");
   private static final int LATE_NOTED_KEPT = 10_000;
@@ -58,7 +60,7 @@ public final class WelcomeRoutes {
     router.route(PATH + "/*").handler(limiter.handler());
     router.get(PATH).handler(this::page);
     router.get(PATH + "/status").handler(this::status);
-    router.get(PATH + "/events").handler(this::events);
+    router.get(EVENTS_PATH).handler(this::events);
   }
 
   private void page(RoutingContext ctx) {

@@ -7,6 +7,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -19,6 +21,11 @@ public final class ApiServer {
   public static final int API_BODY_LIMIT = 64 * 1024;
   /** A connection with nothing read or written for this long is closed (the welcome page's SSE reconnects by itself). */
   static final int IDLE_TIMEOUT_SECONDS = 60;
+  /**
+   * A request with no answer after this long gets a 503 with a JSON body: a hung dependency (a
+   * git forge, a cluster API) must not hold a client, or a load balancer's connection, for minutes.
+   */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   /** Reachable without the bearer token (besides {@code /webhooks/*}, which check their own signatures). */
   public static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/", "/health", "/ready", "/livez",
       "/readyz", "/openapi.json");
@@ -28,12 +35,26 @@ public final class ApiServer {
   private HttpServer server;
   /** Customer pages mounted by features ({@code /signup}, {@code /welcome}...): no bearer token. */
   private final java.util.Set<String> customerPrefixes = new java.util.concurrent.CopyOnWriteArraySet<>();
+  /** Routes that stream their answer for minutes (Server-Sent Events): no request timeout. */
+  private final java.util.Set<String> streamingPaths = new java.util.concurrent.CopyOnWriteArraySet<>();
 
   public ApiServer(Vertx vertx, String adminToken) {
+    this(vertx, adminToken, REQUEST_TIMEOUT);
+  }
+
+  public ApiServer(Vertx vertx, String adminToken, Duration requestTimeout) {
     this.vertx = vertx;
     this.router = Router.router(vertx);
     BearerAuth auth = new BearerAuth(adminToken);
     router.route().handler(new AccessLog(router)::handle);
+    TimeoutHandler timeout = TimeoutHandler.create(requestTimeout.toMillis(), ErrorResponses.TIMED_OUT);
+    router.route().handler(ctx -> {
+      if (streamingPaths.contains(ctx.normalizedPath())) {
+        ctx.next();
+      } else {
+        timeout.handle(ctx);
+      }
+    });
     router.route().handler(ctx -> {
       if (isPublic(ctx.normalizedPath()) || isCustomerPage(ctx.normalizedPath())) {
         ctx.next();
@@ -56,6 +77,12 @@ public final class ApiServer {
   /** {@code prefix} and everything below it are pages for customers: public, no bearer token. */
   public ApiServer customerPages(String prefix) {
     customerPrefixes.add(prefix);
+    return this;
+  }
+
+  /** {@code path} streams its answer (Server-Sent Events): exempt from {@link #REQUEST_TIMEOUT}. */
+  public ApiServer streaming(String path) {
+    streamingPaths.add(path);
     return this;
   }
 

@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
 public final class ErrorResponses {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
+  /** The status {@code ApiServer}'s request timeout fails a request with (nothing else uses it). */
+  static final int TIMED_OUT = 503;
+
   private ErrorResponses() {
   }
 
@@ -37,6 +40,9 @@ public final class ErrorResponses {
     } else if (failure instanceof HttpException e) {
       int status = e.getStatusCode();
       send(ctx, status, reason(status), e.getPayload() != null ? e.getPayload() : defaultDetail(status));
+    } else if (failure == null && ctx.statusCode() == TIMED_OUT) {
+      ctx.response().putHeader("Retry-After", "5");
+      send(ctx, TIMED_OUT, "timeout", "no answer within the request time limit; try again later");
     } else if (failure == null) {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       send(ctx, status, reason(status), defaultDetail(status));
