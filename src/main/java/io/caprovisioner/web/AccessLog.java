@@ -36,7 +36,8 @@ final class AccessLog {
     ctx.addEndHandler(ar -> {
       String template = template(ctx.request().method(), ctx.normalizedPath());
       long ms = (System.nanoTime() - started) / 1_000_000;
-      int status = ctx.response().getStatusCode();
+      // a failed end: the connection closed before the answer was sent (a client reset)
+      Object status = ar.succeeded() ? ctx.response().getStatusCode() : "reset by client";
       if (QUIET.contains(template)) {
         LOG.debug("{} {} {} {}ms", ctx.request().method(), template, status, ms);
       } else {

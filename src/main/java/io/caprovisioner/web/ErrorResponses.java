@@ -31,6 +31,10 @@ public final class ErrorResponses {
   /** The router's failure handler. */
   public static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (ClientDisconnect.is(failure)) {
+      // nobody to answer; the access log's line for the request says the client reset it
+      return;
+    }
     if (failure instanceof Refusal r) {
       r.retryAfter().ifPresent(d -> ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
       int status = status(r.kind());
