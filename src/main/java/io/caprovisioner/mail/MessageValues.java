@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /** The placeholder values of one message, in the customer's terms. */
 final class MessageValues {
-  /** The CollectiveAccess account the installer creates (caUtils reset-password --user=administrator). */
+  /** The CollectiveAccess account the installer creates (user_name administrator). */
   static final String USERNAME = "administrator";
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
 

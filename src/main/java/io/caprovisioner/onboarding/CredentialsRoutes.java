@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class CredentialsRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialsRoutes.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** The account the installer creates; the password is that of {@code caUtils reset-password --user=administrator}. */
+  /** The account the installer creates; its password is the one the installer Job sets. */
   static final String USERNAME = "administrator";
 
   private final Pool pool;

@@ -28,14 +28,24 @@ class InstallScriptTest {
   }
 
   Run run(int probeExit, boolean failReset) throws Exception {
+    return run(InstallJob.SCRIPT, probeExit, failReset);
+  }
+
+  /**
+   * {@code php} plays the probe, or (its code names the user model) the password setter, which
+   * records the password it read from its environment; every command line is recorded too.
+   */
+  Run run(String jobScript, int probeExit, boolean failReset) throws Exception {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Path calls = dir.resolve("calls.log");
     Files.deleteIfExists(calls);
-    script(bin.resolve("php"), "exit " + probeExit);
-    script(bin.resolve("caUtils"), "echo \"$*\" >> '" + calls + "'\n"
-        + (failReset ? "case \"$1\" in reset-password) exit 1;; esac\n" : "") + "exit 0");
+    Files.deleteIfExists(dir.resolve("argv.log"));
+    String argv = "printf '%s\\n' \"$0 $*\" >> '" + dir.resolve("argv.log") + "'\n";
+    script(bin.resolve("php"), argv + "case \"$2\" in *new?ca_users*) echo \"set password from environment: $CA_ADMIN_PASSWORD\" >> '"
+        + calls + "'; exit " + (failReset ? 1 : 0) + ";; esac\nexit " + probeExit);
+    script(bin.resolve("caUtils"), argv + "echo \"$*\" >> '" + calls + "'\nexit 0");
     Path root = Files.createDirectories(dir.resolve("ca"));
-    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", InstallJob.SCRIPT).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", jobScript).redirectErrorStream(true);
     pb.environment().put("PATH", bin + ":/usr/bin:/bin");
     pb.environment().put("CA_ROOT", root.toString());
     pb.environment().put("CA_PROFILE", "default");
@@ -46,6 +56,8 @@ class InstallScriptTest {
     p.getInputStream().readAllBytes();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     List<String> lines = Files.exists(calls) ? Files.readAllLines(calls, StandardCharsets.UTF_8) : List.of();
+    // the password never on a command line (ps, /proc/PID/cmdline)
+    assertThat(Files.readString(dir.resolve("argv.log"))).doesNotContain("keptPassword123");
     return new Run(p.exitValue(), lines);
   }
 
@@ -60,7 +72,7 @@ class InstallScriptTest {
     assertThat(r.exit()).isZero();
     assertThat(r.caUtils()).containsExactly(
         "install --profile-name=default --admin-email=registrar@museum.example --hostname=tenant-x.example.org",
-        "reset-password --user=administrator --password=keptPassword123");
+        "set password from environment: keptPassword123");
     assertThat(String.join("\n", r.caUtils())).doesNotContain("--overwrite");
   }
 
@@ -69,7 +81,7 @@ class InstallScriptTest {
     Run r = run(0, false);
     assertThat(r.exit()).isZero();
     assertThat(r.caUtils()).containsExactly("update-database-schema",
-        "reset-password --user=administrator --password=keptPassword123");
+        "set password from environment: keptPassword123");
   }
 
   @ParameterizedTest
@@ -83,5 +95,13 @@ class InstallScriptTest {
   @Test
   void aFailedPasswordResetFailsTheJob() throws Exception {
     assertThat(run(1, true).exit()).isNotZero();
+  }
+
+  @Test
+  void theRotationJobSetsThePasswordFromItsEnvironment() throws Exception {
+    Run r = run(io.caprovisioner.k8s.model.PasswordResetJob.SCRIPT, 0, false);
+    assertThat(r.exit()).isZero();
+    assertThat(r.caUtils()).containsExactly("set password from environment: keptPassword123");
+    assertThat(run(io.caprovisioner.k8s.model.PasswordResetJob.SCRIPT, 0, true).exit()).isNotZero();
   }
 }

@@ -133,7 +133,7 @@ class MailEndToEndTest {
     var job = client.batch().v1().jobs().inNamespace(namespace).withName("ca-reset-password-1").get();
     assertThat(job).isNotNull();
     String script = String.join(" ", job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand());
-    assertThat(script).contains("caUtils reset-password --user=administrator").doesNotContain(second);
+    assertThat(script).contains("getenv(\"CA_ADMIN_PASSWORD\")").doesNotContain("--password").doesNotContain(second);
     String secret = new String(java.util.Base64.getDecoder().decode(client.secrets().inNamespace(namespace)
         .withName("ca-admin").get().getData().get("password")), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(secret).isEqualTo(second);

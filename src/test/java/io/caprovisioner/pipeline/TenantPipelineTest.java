@@ -174,7 +174,7 @@ class TenantPipelineTest {
     assertThat(install.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("registry.example.org/providence:2.0.10");
     assertThat(script).contains("caUtils install --profile-name=\"$CA_PROFILE\"")
-        .contains("caUtils update-database-schema").contains("reset-password --user=administrator")
+        .contains("caUtils update-database-schema").contains("getenv(\"CA_ADMIN_PASSWORD\")")
         .doesNotContain("--overwrite").doesNotContain(dbPassword).doesNotContain(caAdmin.get("password"));
 
     // operators see every step done, and the log never holds a secret

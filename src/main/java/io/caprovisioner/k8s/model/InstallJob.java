@@ -45,7 +45,7 @@ public final class InstallJob {
         caUtils install --profile-name="$CA_PROFILE" --admin-email="$CA_ADMIN_EMAIL" --hostname="$CA_SITE_HOSTNAME"
       fi
       # always: a run that installed but died before this line must still end with the kept password
-      caUtils reset-password --user=administrator --password="$CA_ADMIN_PASSWORD"
+      """ + TenantScriptJob.SET_ADMIN_PASSWORD + """
       echo "done"
       """;
 

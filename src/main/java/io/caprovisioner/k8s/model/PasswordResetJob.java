@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
 /**
  * Pure: the Kubernetes Job that sets the CollectiveAccess administrator's password to the one in
- * Secret ca-admin ({@code caUtils reset-password}), one Job per rotation. The password reaches the
- * script by reference to the Secret, never in the Job spec.
+ * Secret ca-admin, one Job per rotation. The password reaches the script by reference to the
+ * Secret, never in the Job spec, and the script keeps it off every command line.
  */
 public final class PasswordResetJob {
   public static final String NAME_PREFIX = "ca-reset-password-";
@@ -16,7 +16,7 @@ public final class PasswordResetJob {
       set -eu
       export PATH="$PATH:$CA_ROOT/support/bin"
       cd "$CA_ROOT"
-      caUtils reset-password --user=administrator --password="$CA_ADMIN_PASSWORD"
+      """ + TenantScriptJob.SET_ADMIN_PASSWORD + """
       echo "done"
       """;
 

@@ -16,6 +16,25 @@ import java.util.Locale;
  * reconcile retries with backoff and keeps each failure's log).
  */
 final class TenantScriptJob {
+  /**
+   * Shell: sets the administrator's password to {@code $CA_ADMIN_PASSWORD} through
+   * CollectiveAccess' own user model, which reads it from the environment inside PHP. Never
+   * {@code caUtils reset-password --password=...}: a command line is world-readable (ps,
+   * /proc/PID/cmdline) to every process of the pod's node that shares its PID namespace.
+   */
+  static final String SET_ADMIN_PASSWORD = """
+      php -r '
+        require getenv("CA_ROOT") . "/setup.php";
+        require_once __CA_MODELS_DIR__ . "/ca_users.php";
+        $u = new ca_users();
+        if (!$u->load(["user_name" => "administrator"])) { fwrite(STDERR, "no administrator account\n"); exit(1); }
+        $u->setMode(ACCESS_WRITE);
+        $u->set("password", getenv("CA_ADMIN_PASSWORD"));
+        $u->update();
+        if ($u->numErrors() > 0) { fwrite(STDERR, join("; ", $u->getErrors()) . "\n"); exit(1); }'
+      echo "administrator password set"
+      """;
+
   private TenantScriptJob() {
   }
 
