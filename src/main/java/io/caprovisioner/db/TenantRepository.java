@@ -112,6 +112,13 @@ public final class TenantRepository {
     return setColumn(sql, id, "deletion_due_at", due);
   }
 
+  /** The data is kept {@code days} from now on the database's clock (not a replica's). */
+  public Future<Void> setDeletionDueInDays(SqlClient sql, long id, int days) {
+    return sql.preparedQuery("UPDATE tenants SET deletion_due_at = now() + ($2::int * interval '1 day'), "
+            + "updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, days)).mapEmpty();
+  }
+
   public Future<Void> setPlan(SqlClient sql, long id, String plan) {
     return setColumn(sql, id, "plan", plan);
   }

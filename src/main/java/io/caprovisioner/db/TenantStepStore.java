@@ -40,18 +40,35 @@ public final class TenantStepStore {
   }
 
   /**
+   * When the first try towards a step's current target began, and the database's time as the
+   * current try began: both on the database's clock, the one clock every replica shares.
+   */
+  public record StepStart(OffsetDateTime startedAt, OffsetDateTime databaseNow) {
+    /**
+     * The same moment on this replica's clock, for steps that compare it with their own now:
+     * a replica whose clock is off by hours must not time a step out at once, or never.
+     */
+    public OffsetDateTime onThisClock() {
+      return OffsetDateTime.now().minus(Duration.between(startedAt, databaseNow));
+    }
+  }
+
+  /**
    * A try of {@code step} towards {@code target} begins. Towards a new target the counters start
    * again; returns when the first try towards this target began (step timeouts count from it).
    */
-  public Future<OffsetDateTime> begin(SqlClient sql, long tenantId, String step, int position, String target) {
+  public Future<StepStart> begin(SqlClient sql, long tenantId, String step, int position, String target) {
     return sql.preparedQuery("INSERT INTO tenant_steps (tenant_id, step, position, target, state, attempts, started_at) "
             + "VALUES ($1, $2, $3, $4, 'running', 1, now()) ON CONFLICT (tenant_id, step) DO UPDATE SET "
             + "position = $3, state = 'running', next_try = NULL, updated_at = now(), "
             + "attempts = CASE WHEN tenant_steps.target IS DISTINCT FROM $4 THEN 1 ELSE tenant_steps.attempts + 1 END, "
             + "started_at = CASE WHEN tenant_steps.target IS DISTINCT FROM $4 OR tenant_steps.started_at IS NULL "
-            + "THEN now() ELSE tenant_steps.started_at END, target = $4 RETURNING started_at")
+            + "THEN now() ELSE tenant_steps.started_at END, target = $4 RETURNING started_at, now() AS database_now")
         .execute(Tuple.of(tenantId, step, position, target))
-        .map(rows -> rows.iterator().next().getOffsetDateTime("started_at"));
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new StepStart(r.getOffsetDateTime("started_at"), r.getOffsetDateTime("database_now"));
+        });
   }
 
   /** Done for {@code target}; the steps it undoes (a dropped database undoes its creation) must run again. */

@@ -23,7 +23,6 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -166,8 +165,7 @@ public final class TenantLifecycle {
   }
 
   private Future<Void> scheduleDeletion(SqlConnection sql, Tenant t, boolean purge) {
-    OffsetDateTime due = OffsetDateTime.now(ZoneOffset.UTC).plusDays(purge ? 0 : settings.retentionDays());
-    return tenants.setDeletionDue(sql, t.id(), due);
+    return tenants.setDeletionDueInDays(sql, t.id(), purge ? 0 : settings.retentionDays());
   }
 
   /** A plan change keeps the status; the reconcile commits the new resources. */

@@ -129,7 +129,7 @@ public final class TenantReconciler implements JobHandler {
         Optional<String> waitingFor = record.filter(r -> "waiting".equals(r.state())).flatMap(r -> r.lastError());
         String where = phase.name() + ": " + step.name() + " (" + (index + 1) + "/" + phase.steps().size() + ")";
         return ctx.job().fenced(sql -> steps.begin(sql, id, step.name(), index + 1, target)
-                .compose(startedAt -> tenants.setDetail(sql, id, where).map(startedAt)))
+                .compose(start -> tenants.setDetail(sql, id, where).map(start.onThisClock())))
             .compose(startedAt -> ctx.job().progress(step.name()).map(startedAt))
             .compose(startedAt -> {
               long tryStarted = System.nanoTime();

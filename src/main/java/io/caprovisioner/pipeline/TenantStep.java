@@ -26,6 +26,10 @@ public interface TenantStep {
     return List.of();
   }
 
-  /** @param startedAt when the first try towards the current target began (for timeouts) */
+  /**
+   * @param startedAt when the first try towards the current target began (for timeouts), as
+   *     the database recorded it, translated to this replica's clock: compare it with
+   *     {@code OffsetDateTime.now()}
+   */
   Future<Outcome> run(ReconcileContext ctx, OffsetDateTime startedAt);
 }
