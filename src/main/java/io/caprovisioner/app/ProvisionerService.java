@@ -20,6 +20,7 @@ import io.caprovisioner.mail.MailSendHandler;
 import io.caprovisioner.onboarding.BillingRoutes;
 import io.caprovisioner.onboarding.CredentialsRoutes;
 import io.caprovisioner.metrics.FleetGauges;
+import io.caprovisioner.stripe.PayloadRetention;
 import io.caprovisioner.metrics.MetricsEndpoint;
 import io.caprovisioner.metrics.ProductMetrics;
 import io.caprovisioner.mysql.SharedMysql;
@@ -195,6 +196,7 @@ public final class ProvisionerService {
     try {
       if (config.jobs().workers() > 0) {
         await(p.runner.start(), 30);
+        new PayloadRetention(p.pool, config.stripe().payloadRetentionDays()).hourly(p.vertx);
       }
       managementPort = listen(p.management.listen(config.operations().managementPort()), "MANAGEMENT_PORT",
           config.operations().managementPort());

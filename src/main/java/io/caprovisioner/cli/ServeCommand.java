@@ -36,6 +36,7 @@ final class ServeCommand implements Runnable {
       {"CA_DOCKER_IMAGE", "the CollectiveAccess image"},
       {"CA_CERT_ISSUER", "cert-manager ClusterIssuer of tenant sites"},
       {"TENANT_RETENTION_DAYS", "how long a deleted tenant's data is kept (30)"},
+      {"STRIPE_PAYLOAD_RETENTION_DAYS", "days an applied Stripe event keeps the customer's name and address (30)"},
       {"DB_HOST, DB_PORT, DB_USER, DB_PASSWORD", "the shared MySQL of tenant databases"},
       {"KUBERNETES_IN_CLUSTER", "use the pod's service account (else KUBECONFIG)"},
       {"GITOPS_REPO_URL, GITOPS_BRANCH", "the gitops repository Argo CD syncs, and its branch"},

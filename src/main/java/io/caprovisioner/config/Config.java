@@ -96,9 +96,11 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
    * @param secretKey      STRIPE_SECRET_KEY, empty when Stripe's API is not to be called
    * @param apiBase        STRIPE_API_BASE, for tests against a fake Stripe
    * @param livemode       STRIPE_LIVEMODE, empty to accept both
+   * @param payloadRetentionDays STRIPE_PAYLOAD_RETENTION_DAYS, how long an applied event's body
+   *                       keeps the customer's name and address
    */
   public record Stripe(List<String> webhookSecrets, Optional<String> secretKey, Optional<String> apiBase,
-      Optional<Boolean> livemode) {
+      Optional<Boolean> livemode, int payloadRetentionDays) {
     public Stripe {
       webhookSecrets = List.copyOf(webhookSecrets);
     }

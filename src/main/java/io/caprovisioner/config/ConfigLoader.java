@@ -95,7 +95,7 @@ public final class ConfigLoader {
 
     Optional<Boolean> livemode = get("STRIPE_LIVEMODE").map(v -> bool("STRIPE_LIVEMODE", v));
     Config.Stripe stripe = new Config.Stripe(webhookSecrets, get("STRIPE_SECRET_KEY"), get("STRIPE_API_BASE"),
-        livemode);
+        livemode, integer("STRIPE_PAYLOAD_RETENTION_DAYS", 30, 0, 3650));
 
     GitopsFlavor flavor;
     try {

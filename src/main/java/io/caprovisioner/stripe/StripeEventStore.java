@@ -71,7 +71,7 @@ public final class StripeEventStore {
   /** For operators: newest first, without the raw bodies. */
   public Future<JsonArray> list(SqlClient sql, Optional<EventStatus> status, int limit) {
     return sql.preparedQuery("SELECT id, type, api_version, created, livemode, status, note, error, "
-            + "stripe_subscription_id, received_at, processed_at FROM stripe_events "
+            + "stripe_subscription_id, received_at, processed_at, payload_redacted_at FROM stripe_events "
             + "WHERE ($1::text IS NULL OR status = $1) ORDER BY received_at DESC, id LIMIT $2")
         .execute(Tuple.of(status.map(EventStatus::wire).orElse(null), limit))
         .map(rows -> {
@@ -89,7 +89,9 @@ public final class StripeEventStore {
         .put("stripe_subscription_id", r.getString("stripe_subscription_id"))
         .put("received_at", r.getOffsetDateTime("received_at").toString())
         .put("processed_at", Optional.ofNullable(r.getOffsetDateTime("processed_at")).map(Object::toString)
-            .orElse(null));
+            .orElse(null))
+        .put("payload_redacted_at", Optional.ofNullable(r.getOffsetDateTime("payload_redacted_at"))
+            .map(Object::toString).orElse(null));
   }
 
   private static StoredEvent map(Row r) {

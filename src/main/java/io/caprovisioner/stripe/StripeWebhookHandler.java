@@ -1,5 +1,7 @@
 package io.caprovisioner.stripe;
 
+import io.caprovisioner.db.DatabaseOutage;
+import io.caprovisioner.tenant.Refusal;
 import io.caprovisioner.web.ErrorResponses;
 import io.caprovisioner.jobs.JobQueue;
 import io.vertx.core.Handler;
@@ -12,6 +14,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,11 @@ public final class StripeWebhookHandler {
   public static final int BODY_LIMIT = 256 * 1024;
   public static final String APPLY_JOB = io.caprovisioner.lifecycle.JobKind.STRIPE_APPLY.wire();
   private static final Logger LOG = LoggerFactory.getLogger(StripeWebhookHandler.class);
+  /**
+   * A frozen PostgreSQL must not hold Stripe's request: it gives up on a slow endpoint, and can
+   * retry a 503, never a hang.
+   */
+  static final long STORE_DEADLINE_MS = 5_000;
 
   private final Pool pool;
   private final StripeSignature signature;
@@ -90,13 +98,23 @@ public final class StripeWebhookHandler {
       }
       return jobs.enqueue(sql, null, APPLY_JOB, new JsonObject().put("event_id", event.id()),
           APPLY_JOB + ":" + event.id()).map(isNew);
-    })).onSuccess(isNew -> {
+    })).timeout(STORE_DEADLINE_MS, TimeUnit.MILLISECONDS).onSuccess(isNew -> {
       observer.acknowledged(event.type(), !isNew, java.time.Duration.ofNanos(System.nanoTime() - started));
       LOG.info("stripe event {} ({}) {}", event.id(), event.type(),
           !isNew ? "is a duplicate" : ignored.map(r -> "stored, ignored: " + r).orElse("stored, job queued"));
       ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("received", true).put("duplicate", !isNew).encode());
-    }).onFailure(ctx::fail);
+    }).onFailure(e -> {
+      if (DatabaseOutage.is(e)) {
+        // unacknowledged, so Stripe delivers it again; a transaction that commits after the
+        // deadline makes that delivery a duplicate, never a loss
+        LOG.warn("stripe event {} not acknowledged: PostgreSQL unavailable ({})", event.id(), e.toString());
+        ctx.fail(new Refusal(Refusal.Kind.UNAVAILABLE, "the event store is unavailable; deliver again later", e,
+            Optional.of(java.time.Duration.ofSeconds(10))));
+      } else {
+        ctx.fail(e);
+      }
+    });
   }
 
   private void refuse(RoutingContext ctx, String error, String reason) {
