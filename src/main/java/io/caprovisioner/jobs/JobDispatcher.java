@@ -169,13 +169,16 @@ public final class JobDispatcher {
     return store.wakeWaiting();
   }
 
-  /** Re-queues jobs whose holder died; marks them dead when that was their last attempt. */
+  /**
+   * Re-queues jobs whose holder died (lease expired, or its runner's heartbeat silent); marks them
+   * dead when that was their last attempt.
+   */
   public Future<Void> rescueExpiredLeases() {
-    return store.rescueExpired().compose(rescued -> {
+    return store.rescueExpired(options.silentAfter()).compose(rescued -> {
       Future<Void> all = Future.succeededFuture();
       for (JobStore.Rescued r : rescued) {
         try (JobMdc mdc = JobMdc.of(r.job(), handlers.get(r.job().kind()))) {
-          LOG.warn("job {} ({}) rescued from an expired lease{}", r.id(), r.kind(), r.dead() ? ": dead" : "");
+          LOG.warn("job {} ({}) rescued from a dead holder{}", r.id(), r.kind(), r.dead() ? ": dead" : "");
         }
         JobHandler h = handlers.get(r.kind());
         if (r.dead() && h != null) {

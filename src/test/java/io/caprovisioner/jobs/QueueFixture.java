@@ -50,6 +50,7 @@ public final class QueueFixture implements AutoCloseable {
     }
 
     JobWakeup start() {
+      await(new RunnerHeartbeat(vertx, pool, dispatcher, options).start());
       JobWakeup w = new JobWakeup(vertx, pool, dispatcher, options.poll());
       await(w.start());
       return w;
