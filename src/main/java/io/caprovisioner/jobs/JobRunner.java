@@ -19,9 +19,15 @@ public final class JobRunner {
     this.heartbeat = new RunnerHeartbeat(vertx, pool, dispatcher, options);
   }
 
-  /** Jobs of {@code kind} go to {@code handler}. */
+  /** Jobs of {@code kind} go to {@code handler}, in the shared slots ({@code workers}). */
   public JobRunner register(String kind, JobHandler handler) {
     dispatcher.register(kind, handler);
+    return this;
+  }
+
+  /** Jobs of {@code kind} go to {@code handler}, in {@code slots} slots of their own. */
+  public JobRunner register(String kind, JobHandler handler, int slots) {
+    dispatcher.register(kind, handler, slots);
     return this;
   }
 

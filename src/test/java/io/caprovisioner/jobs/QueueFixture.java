@@ -49,6 +49,11 @@ public final class QueueFixture implements AutoCloseable {
       return this;
     }
 
+    Runner register(String kind, JobHandler h, int slots) {
+      dispatcher.register(kind, h, slots);
+      return this;
+    }
+
     JobWakeup start() {
       await(new RunnerHeartbeat(vertx, pool, dispatcher, options).start());
       JobWakeup w = new JobWakeup(vertx, pool, dispatcher, options.poll());
