@@ -24,6 +24,7 @@ import io.caprovisioner.stripe.PayloadRetention;
 import io.caprovisioner.metrics.MetricsEndpoint;
 import io.caprovisioner.metrics.ProductMetrics;
 import io.caprovisioner.mysql.SharedMysql;
+import io.caprovisioner.pipeline.DependencySlots;
 import io.caprovisioner.pipeline.PipelineOptions;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.stripe.StripeEventApplier;
@@ -51,6 +52,10 @@ import org.slf4j.LoggerFactory;
 public final class ProvisionerService {
   private static final Logger LOG = LoggerFactory.getLogger(ProvisionerService.class);
   private static final long DRAIN_SECONDS = 20;
+  /** Slots of {@code stripe.apply} beside JOB_WORKERS: database work only, quick. */
+  private static final int STRIPE_APPLY_SLOTS = 2;
+  /** Slots of {@code mail.send} beside JOB_WORKERS: one SMTP conversation at a time is plenty. */
+  private static final int MAIL_SEND_SLOTS = 1;
   /** How long a start waits for an unreachable PostgreSQL before giving up (and being restarted). */
   private static final java.time.Duration DATABASE_PATIENCE = java.time.Duration.ofMinutes(10);
 
@@ -171,10 +176,15 @@ public final class ProvisionerService {
     p.stripeEvents = new StripeEventApplier(p.vertx, p.pool, config, lifecycle);
     // templates are checked now too: a broken operator mail template stops the start
     p.mail = MailSendHandler.create(p.vertx, p.pool, config);
+    PipelineOptions pipeline = PipelineOptions.defaults();
+    // reconciles share JOB_WORKERS slots, of which cluster and MySQL steps may hold only some (the
+    // rest stay for git work); Stripe events and mail have slots of their own: none of them ever
+    // waits behind a hung Kubernetes API or MySQL
     p.runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(p.pool, config, p.gitops,
-            renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults(), p.metrics))
-        .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents))
-        .register(JobKind.MAIL_SEND.wire(), p.mail);
+            renderer, p.kubernetes, p.k8sWorkers, p.mysql, pipeline, p.metrics,
+            DependencySlots.forWorkers(config.jobs().workers(), pipeline.awaitPoll())))
+        .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents), STRIPE_APPLY_SLOTS)
+        .register(JobKind.MAIL_SEND.wire(), p.mail, MAIL_SEND_SLOTS);
     p.api = new ApiServer(p.vertx, config.secrets().adminApiToken());
     p.gitImport = new GitImport(p.vertx, p.pool, config, p.gitops::snapshot, lifecycle);
     BodyHandler body = ApiServer.apiBody();

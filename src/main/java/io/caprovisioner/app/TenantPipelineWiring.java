@@ -14,6 +14,7 @@ import io.caprovisioner.k8s.NamespaceDeleteStep;
 import io.caprovisioner.mysql.MysqlCreateStep;
 import io.caprovisioner.mysql.MysqlDropStep;
 import io.caprovisioner.mysql.SharedMysql;
+import io.caprovisioner.pipeline.DependencySlots;
 import io.caprovisioner.pipeline.GitCommitStep;
 import io.caprovisioner.pipeline.GitRemoveStep;
 import io.caprovisioner.pipeline.PipelineOptions;
@@ -45,6 +46,15 @@ public final class TenantPipelineWiring {
   public static TenantReconciler reconciler(Pool pool, Config config, GitopsWriter gitops, TenantRenderer renderer,
       KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options,
       StepObserver observer) {
+    return reconciler(pool, config, gitops, renderer, kubernetes, k8sWorkers, mysql, options, observer,
+        DependencySlots.unbounded());
+  }
+
+  /** @param dependencySlots how many reconciles may be in a cluster or MySQL step at once (the rest: git work) */
+  public static TenantReconciler reconciler(Pool pool, Config config, GitopsWriter gitops, TenantRenderer renderer,
+      KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options,
+      StepObserver observer, DependencySlots dependencySlots) {
+    DependencySlots d = dependencySlots;
     TenantCredentials credentials = new TenantCredentials(new SecretBox(config.secrets().secretKey()));
     Kube kube = new Kube(kubernetes, k8sWorkers, options.unavailableRetry());
     GitopsResources resources = new GitopsResources(config.gitops());
@@ -53,16 +63,19 @@ public final class TenantPipelineWiring {
     GitopsGoneStep gone = new GitopsGoneStep(kube, resources, options.awaitPoll());
     TenantPlan plan = new TenantPlan(new TenantPlan.Steps(
         new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name()), options.unavailableRetry()),
-        new MysqlCreateStep(mysql, credentials, options.unavailableRetry()),
-        new K8sPrepareStep(kube, credentials, config.mysql(), options.unavailableRetry()),
-        await,
-        new CaInstallStep(kube, config.tenants(), credentials, options.caRoot(), options.installPoll(),
-            options.installTimeout()),
-        new AdminPasswordResetStep(kube, config.tenants(), credentials, options.caRoot(), options.installPoll()),
+        d.around(new MysqlCreateStep(mysql, credentials, options.unavailableRetry())),
+        d.around(new K8sPrepareStep(kube, credentials, config.mysql(), options.unavailableRetry())),
+        d.around(await),
+        d.around(new CaInstallStep(kube, config.tenants(), credentials, options.caRoot(), options.installPoll(),
+            options.installTimeout())),
+        d.around(new AdminPasswordResetStep(kube, config.tenants(), credentials, options.caRoot(),
+            options.installPoll())),
         new GitRemoveStep(gitops, List.of(GitCommitStep.NAME, await.name()), options.unavailableRetry()),
-        gone,
-        new MysqlDropStep(mysql, options.unavailableRetry(), List.of(MysqlCreateStep.NAME, CaInstallStep.NAME)),
-        new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME, CaInstallStep.NAME))));
+        d.around(gone),
+        d.around(new MysqlDropStep(mysql, options.unavailableRetry(),
+            List.of(MysqlCreateStep.NAME, CaInstallStep.NAME))),
+        d.around(new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME,
+            CaInstallStep.NAME)))));
     return new TenantReconciler(pool, config.plans(), plan, observer);
   }
 }

@@ -9,7 +9,10 @@ public final class BenchParts {
 
   /** {@code bench} and {@code bench --quick}. */
   public static List<BenchPart> standard() {
-    return List.of(new PeakRss());
+    return List.of(
+        new CrashRecovery(),
+        new ServiceRss(),
+        new PeakRss());
   }
 
   /** {@code bench --fleet N}. */

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         + "an embedded PostgreSQL and generated secrets under PROVISIONER_HOME.",
     "On SIGTERM /readyz answers 503 for DRAIN_DELAY_SECONDS while requests are still served, then the listener "
         + "closes and in-flight requests and jobs finish."})
-final class ServeCommand implements Runnable {
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   /** Every variable the service reads, for {@code serve --help}; README.md's table says more. */
   static final String[][] ENVIRONMENT = {
       {"PORT", "HTTP port of the API and webhooks (8000)"},
@@ -75,7 +75,11 @@ final class ServeCommand implements Runnable {
   }
 
   @Override
-  public void run() {
+  public Integer call() throws InterruptedException {
+    java.util.Optional<Integer> child = BoundedHeap.runInChildIfUnbounded("serve");
+    if (child.isPresent()) {
+      return child.get();
+    }
     Config config = ConfigLoader.fromEnvironment();
     if (config.devMode()) {
       System.out.println("dev mode: DATABASE_URL is unset, using the embedded PostgreSQL under " + config.home()
@@ -96,5 +100,6 @@ final class ServeCommand implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return 0;
   }
 }

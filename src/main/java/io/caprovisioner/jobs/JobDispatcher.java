@@ -8,17 +8,22 @@ import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The queue engine: claims due jobs up to {@code workers} at a time, runs each with the handler
+ * The queue engine: claims due jobs while a lane has free slots, runs each with the handler
  * registered for its kind, renews its lease while it runs, and settles it (done, waiting, retry
  * with backoff, dead). Nothing here blocks: handlers return Futures and run blocking clients on
  * worker executors themselves.
+ *
+ * <p>Kinds share the {@code workers} slots unless registered with slots of their own (a lane): a
+ * kind in its own lane never waits behind the shared lane's jobs, however long those hang.
  */
 public final class JobDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
@@ -29,13 +34,26 @@ public final class JobDispatcher {
   private final JobStore store;
   private final Map<String, JobHandler> handlers = new ConcurrentHashMap<>();
   private final Map<Long, Running> running = new ConcurrentHashMap<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicBoolean claiming = new AtomicBoolean();
-  private final AtomicBoolean wakeAgain = new AtomicBoolean();
+  private final Lane shared;
+  private final List<Lane> lanes = new CopyOnWriteArrayList<>();
+  private final Map<String, Lane> laneOfKind = new ConcurrentHashMap<>();
   private volatile boolean stopping;
   private volatile Promise<Void> drained;
 
   private record Running(Job job, JobContext ctx, long renewTimer) {
+  }
+
+  /** Slots and the kinds that use them; claims of one lane never take another's slots. */
+  private static final class Lane {
+    final int slots;
+    final Set<String> kinds = ConcurrentHashMap.newKeySet();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicBoolean claiming = new AtomicBoolean();
+    final AtomicBoolean wakeAgain = new AtomicBoolean();
+
+    Lane(int slots) {
+      this.slots = slots;
+    }
   }
 
   public JobDispatcher(Vertx vertx, Pool pool, RunnerOptions options) {
@@ -43,58 +61,91 @@ public final class JobDispatcher {
     this.pool = pool;
     this.options = options;
     this.store = new JobStore(pool);
+    this.shared = new Lane(options.workers());
+    lanes.add(shared);
   }
 
-  /** Jobs of {@code kind} are run by {@code handler}; kinds without a handler are left to other runners. */
+  /**
+   * Jobs of {@code kind} are run by {@code handler} in the shared slots ({@code workers}); kinds
+   * without a handler are left to other runners.
+   */
   public JobDispatcher register(String kind, JobHandler handler) {
+    return register(kind, handler, shared);
+  }
+
+  /** Jobs of {@code kind} run in {@code slots} slots of their own, beside the shared ones. */
+  public JobDispatcher register(String kind, JobHandler handler, int slots) {
+    if (slots < 1) {
+      throw new IllegalArgumentException(kind + ": a lane needs at least one slot, not " + slots);
+    }
+    Lane lane = new Lane(slots);
+    lanes.add(lane);
+    return register(kind, handler, lane);
+  }
+
+  private JobDispatcher register(String kind, JobHandler handler, Lane lane) {
+    Lane before = laneOfKind.put(kind, lane);
+    if (before != null) {
+      before.kinds.remove(kind);
+    }
+    lane.kinds.add(kind);
     handlers.put(kind, handler);
     return this;
   }
 
   public int inFlight() {
-    return inFlight.get();
+    return lanes.stream().mapToInt(l -> l.inFlight.get()).sum();
   }
 
-  /** Claims as many due jobs as there are free workers. Safe to call any time, from anywhere. */
+  /** Claims as many due jobs as there are free slots. Safe to call any time, from anywhere. */
   public void wake() {
     if (stopping || handlers.isEmpty()) {
       return;
     }
-    if (!claiming.compareAndSet(false, true)) {
-      wakeAgain.set(true);
-      return;
+    for (Lane lane : lanes) {
+      wake(lane);
     }
-    claimNext();
   }
 
-  private void claimNext() {
-    if (stopping || inFlight.get() >= options.workers()) {
-      claiming.set(false);
+  private void wake(Lane lane) {
+    if (stopping || lane.kinds.isEmpty()) {
       return;
     }
-    wakeAgain.set(false);
-    store.claim(options.runnerId(), options.lease(), List.copyOf(handlers.keySet())).onComplete(ar -> {
+    if (!lane.claiming.compareAndSet(false, true)) {
+      lane.wakeAgain.set(true);
+      return;
+    }
+    claimNext(lane);
+  }
+
+  private void claimNext(Lane lane) {
+    if (stopping || lane.inFlight.get() >= lane.slots) {
+      lane.claiming.set(false);
+      return;
+    }
+    lane.wakeAgain.set(false);
+    store.claim(options.runnerId(), options.lease(), List.copyOf(lane.kinds)).onComplete(ar -> {
       if (ar.succeeded() && ar.result().isPresent()) {
-        start(ar.result().get());
-        claimNext();
+        start(ar.result().get(), lane);
+        claimNext(lane);
         return;
       }
-      claiming.set(false);
+      lane.claiming.set(false);
       if (ar.failed()) {
         if (ar.cause() instanceof PgException pg && "23505".equals(pg.getSqlState())) {
           // another runner claimed a job of the same tenant in the same instant: look again
-          wake();
+          wake(lane);
         } else {
           LOG.warn("claiming a job failed: {}", Errors.message(ar.cause()));
         }
-      } else if (wakeAgain.getAndSet(false)) {
-        wake();
+      } else if (lane.wakeAgain.getAndSet(false)) {
+        wake(lane);
       }
     });
   }
 
-  private void start(Job job) {
-    inFlight.incrementAndGet();
+  private void start(Job job, Lane lane) {
+    lane.inFlight.incrementAndGet();
     JobContext ctx = new JobContext(job, vertx, pool, store);
     long renewEvery = Math.max(1, options.lease().toMillis() / 3);
     long timer = vertx.setPeriodic(renewEvery, id -> store.renew(job, options.lease()).onComplete(ar -> {
@@ -126,7 +177,7 @@ public final class JobDispatcher {
           if (r != null) {
             vertx.cancelTimer(r.renewTimer());
           }
-          inFlight.decrementAndGet();
+          lane.inFlight.decrementAndGet();
           if (stopping) {
             checkDrained();
           } else {
@@ -169,13 +220,16 @@ public final class JobDispatcher {
     return store.wakeWaiting();
   }
 
-  /** Re-queues jobs whose holder died; marks them dead when that was their last attempt. */
+  /**
+   * Re-queues jobs whose holder died (lease expired, or its runner's heartbeat silent); marks them
+   * dead when that was their last attempt.
+   */
   public Future<Void> rescueExpiredLeases() {
-    return store.rescueExpired().compose(rescued -> {
+    return store.rescueExpired(options.silentAfter()).compose(rescued -> {
       Future<Void> all = Future.succeededFuture();
       for (JobStore.Rescued r : rescued) {
         try (JobMdc mdc = JobMdc.of(r.job(), handlers.get(r.job().kind()))) {
-          LOG.warn("job {} ({}) rescued from an expired lease{}", r.id(), r.kind(), r.dead() ? ": dead" : "");
+          LOG.warn("job {} ({}) rescued from a dead holder{}", r.id(), r.kind(), r.dead() ? ": dead" : "");
         }
         JobHandler h = handlers.get(r.kind());
         if (r.dead() && h != null) {
@@ -204,7 +258,7 @@ public final class JobDispatcher {
 
   private void checkDrained() {
     Promise<Void> p = drained;
-    if (p != null && inFlight.get() == 0) {
+    if (p != null && inFlight() == 0) {
       p.tryComplete();
     }
   }

@@ -115,16 +115,22 @@ final class JobStore {
   }
 
   /**
-   * Jobs whose holder stopped renewing (a killed process): queued again at once, or dead when
-   * that was the last attempt. The attempt the dead holder started counts.
+   * Jobs whose holder died: it stopped renewing the lease, or its runner's heartbeat went silent
+   * for longer than {@code silentAfter} (a killed or paused process: seconds, not the whole lease).
+   * Queued again at once, or dead when that was the last attempt. The attempt the dead holder
+   * started counts, so a job that kills its runner each time ends dead instead of looping.
    */
-  Future<List<Rescued>> rescueExpired() {
-    return pool.query("UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, "
+  Future<List<Rescued>> rescueExpired(Duration silentAfter) {
+    return pool.preparedQuery("UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, "
             + "finished_at = CASE WHEN attempts >= max_attempts THEN now() END, "
-            + "last_error = 'lease expired: ' || coalesce(locked_by, '?') || ' stopped renewing it (process killed?)', "
+            + "last_error = CASE WHEN lease_until < now() "
+            + "THEN 'lease expired: ' || coalesce(locked_by, '?') || ' stopped renewing it (process killed?)' "
+            + "ELSE 'runner of ' || coalesce(locked_by, '?') || ' stopped its heartbeat (process killed or paused?)' END, "
             + "run_after = now(), locked_by = NULL, lease_until = NULL, updated_at = now() "
-            + "WHERE state = 'running' AND lease_until < now() RETURNING *")
-        .execute()
+            + "WHERE state = 'running' AND (lease_until < now() OR EXISTS (SELECT 1 FROM job_runners r "
+            + "WHERE starts_with(jobs.locked_by, r.runner_id || '#') "
+            + "AND r.heartbeat_at < now() - ($1::bigint * interval '1 millisecond'))) RETURNING *")
+        .execute(Tuple.of(silentAfter.toMillis()))
         .map(rows -> {
           List<Rescued> out = new ArrayList<>();
           for (Row r : rows) {

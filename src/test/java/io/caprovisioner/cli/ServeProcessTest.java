@@ -48,6 +48,8 @@ class ServeProcessTest {
   static Path stdout;
   static int port;
 
+  private static ProcessHandle service;
+
   @BeforeAll
   static void start() throws Exception {
     DatabaseUrl db = TestPostgres.freshDatabase();
@@ -83,6 +85,19 @@ class ServeProcessTest {
     } catch (IOException e) {
       return "(no output: " + e.getMessage() + ")";
     }
+  }
+
+  /** Started as {@code java -jar} would be, without a heap option: the service runs bounded, in a child. */
+  @Test
+  @Order(0)
+  void withoutAHeapOptionTheServiceRunsInAChildJvmWithTheDefaultHeapBound() throws IOException {
+    List<ProcessHandle> children = process.children().toList();
+    assertThat(children).hasSize(1);
+    service = children.get(0);
+    // ProcessHandle.Info has no arguments for a command line this long: the kernel's own copy
+    List<String> arguments = List.of(Files.readString(Path.of("/proc/" + service.pid() + "/cmdline")).split("\0"));
+    assertThat(arguments).contains(BoundedHeap.DEFAULT_MAX_HEAP, "-XX:+ExitOnOutOfMemoryError");
+    assertThat(log()).contains("no heap option given: serving in a child JVM (pid " + service.pid() + ")");
   }
 
   @Test
@@ -135,6 +150,9 @@ class ServeProcessTest {
       Thread.sleep(50);
     }
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped").isTrue();
+    // the signal reached the bounded child, which drained and stopped; its exit code is the process's
+    assertThat(service.isAlive()).isFalse();
+    assertThat(process.exitValue()).isEqualTo(143);
 
     // nothing but answers or a closed port: no reset connection, no 5xx other than readiness' 503.
     // One exception, at the closing edge only: a connection the kernel accepted in the instant the

@@ -233,4 +233,31 @@ class JobDispatcherTest {
     assertThat(job.getInteger("attempts")).isZero();
     assertThat(job.getString("locked_by")).isNull();
   }
+
+  @Test
+  void aKindWithSlotsOfItsOwnRunsWhileEverySharedSlotHangs() {
+    Promise<Outcome> never = Promise.promise();
+    AtomicInteger applied = new AtomicInteger();
+    var r = db.runner(QueueFixture.fast(2, "lanes").withStopGrace(Duration.ofMillis(300)))
+        .register("test.hangs", ctx -> never.future())
+        .register("test.apply", ctx -> {
+          applied.incrementAndGet();
+          return Future.succeededFuture(Outcome.done("applied"));
+        }, 1);
+    for (int i = 0; i < 4; i++) {
+      db.enqueue(null, "test.hangs", new JsonObject(), null);
+    }
+    r.start();
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> db.rows("SELECT id FROM jobs WHERE state = 'running'").size() == 2);
+    for (int i = 0; i < 3; i++) {
+      db.enqueue(null, "test.apply", new JsonObject(), null);
+    }
+
+    await().atMost(Duration.ofSeconds(10)).untilAtomic(applied, org.hamcrest.Matchers.equalTo(3));
+    assertThat(db.rows("SELECT id FROM jobs WHERE kind = 'test.apply' AND state <> 'done'")).isEmpty();
+    // the hanging kind still has only its two shared slots: its other jobs wait
+    assertThat(db.rows("SELECT id FROM jobs WHERE kind = 'test.hangs' AND state = 'running'")).hasSize(2);
+    await(r.dispatcher().stop());
+  }
 }

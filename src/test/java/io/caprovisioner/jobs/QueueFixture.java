@@ -49,7 +49,13 @@ public final class QueueFixture implements AutoCloseable {
       return this;
     }
 
+    Runner register(String kind, JobHandler h, int slots) {
+      dispatcher.register(kind, h, slots);
+      return this;
+    }
+
     JobWakeup start() {
+      await(new RunnerHeartbeat(vertx, pool, dispatcher, options).start());
       JobWakeup w = new JobWakeup(vertx, pool, dispatcher, options.poll());
       await(w.start());
       return w;

@@ -1,0 +1,227 @@
+package io.caprovisioner.bench;
+
+import io.caprovisioner.config.Config;
+import io.caprovisioner.config.ConfigLoader;
+import io.caprovisioner.config.DatabaseUrl;
+import io.caprovisioner.db.Database;
+import io.caprovisioner.db.EmbeddedPostgresServer;
+import io.caprovisioner.db.Migrations;
+import io.caprovisioner.lifecycle.ProvisionRequest;
+import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.tenant.TenantSource;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code rss_mb_5500_tenants}: the resident memory of a {@code serve} process, started as an
+ * operator would ({@code java -jar ... serve}, no heap option: the default bound applies), with
+ * 5,500 tenants provisioned (through the service's own provisioning path, before it starts), after
+ * its runner worked on them for a while (they wait at {@code mysql.create}: no MySQL here) and the
+ * whole fleet was listed through its API page by page.
+ */
+public final class ServiceRss implements BenchPart {
+  private static final int TENANTS = 5_500;
+  private static final int CONCURRENCY = 16;
+
+  @Override
+  public String name() {
+    return "service rss";
+  }
+
+  @Override
+  public void run(BenchSettings settings, BenchFigures figures) throws Exception {
+    Path work = settings.workDir().resolve("rss");
+    try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(work.resolve("pg"))) {
+      DatabaseUrl db = postgres.url();
+      int port = freePort();
+      String token = secret();
+      Map<String, String> env = new HashMap<>();
+      env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+      env.put("DATABASE_URL", "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database());
+      env.put("ADMIN_API_TOKEN", token);
+      env.put("SECRET_KEY", secret());
+      env.put("STRIPE_WEBHOOK_SECRET", "whsec_" + secret());
+      env.put("PORT", Integer.toString(port));
+      env.put("MANAGEMENT_PORT", Integer.toString(freePort()));
+      env.put("DRAIN_DELAY_SECONDS", "0");
+      env.put("PROVISIONER_HOME", work.resolve("home").toString());
+      env.put("BASE_DOMAIN", "sites.example.org");
+      env.put("LOG_LEVEL", "WARN");
+      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), "io.caprovisioner.cli.Main", "serve")
+          .redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile());
+      pb.environment().clear();
+      pb.environment().putAll(env);
+      Files.createDirectories(work);
+      long began = System.nanoTime();
+      provision(db, env, figures);
+      figures.note("rss_mb_5500_tenants: " + TENANTS + " tenants provisioned in "
+          + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began) + " s, before serve starts");
+      Process serve = pb.start();
+      try {
+        measure(serve, port, token, settings, figures, work, db);
+      } finally {
+        serve.destroy();
+        if (!serve.waitFor(60, TimeUnit.SECONDS)) {
+          serve.descendants().forEach(ProcessHandle::destroyForcibly);
+          serve.destroyForcibly().waitFor();
+        }
+      }
+    }
+  }
+
+  private static void measure(Process serve, int port, String token, BenchSettings settings, BenchFigures figures,
+      Path work, DatabaseUrl db) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String base = "http://127.0.0.1:" + port;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!answers(http, base + "/livez")) {
+      if (!serve.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("serve did not start; its output is in " + work.resolve("serve.log"));
+      }
+      Thread.sleep(200);
+    }
+    // the runner works through the new tenants meanwhile (git.commit, then a wait at mysql.create)
+    Thread.sleep(Duration.ofSeconds(settings.quick() ? 5 : 60).toMillis());
+    int listed = 0;
+    long after = 0;
+    while (true) {
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/tenants?limit=1000"
+          + (after > 0 ? "&after=" + after : ""))).header("Authorization", "Bearer " + token)
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      io.vertx.core.json.JsonArray items = pageItems(page.body());
+      if (items.isEmpty()) {
+        break;
+      }
+      listed += items.size();
+      after = items.getJsonObject(items.size() - 1).getLong("id");
+    }
+    ProcessHandle service = serve.toHandle().children().findFirst().orElse(serve.toHandle());
+    OptionalLong serviceKb = residentKb(service.pid());
+    OptionalLong supervisorKb = service.pid() == serve.pid() ? OptionalLong.empty() : residentKb(serve.pid());
+    if (serviceKb.isEmpty()) {
+      figures.note("rss_mb_5500_tenants: not measured (no /proc here)");
+      return;
+    }
+    figures.put("rss_mb_5500_tenants", serviceKb.getAsLong() / 1024);
+    figures.note("rss_mb_5500_tenants: VmRSS of the serve JVM (default heap bound) with " + listed
+        + " tenants listed through GET /tenants" + (supervisorKb.isPresent()
+        ? "; the JVM that started it with the bound adds " + supervisorKb.getAsLong() / 1024 + " MB" : ""));
+  }
+
+  private static io.vertx.core.json.JsonArray pageItems(String body) {
+    Object parsed = io.vertx.core.json.Json.decodeValue(body);
+    if (parsed instanceof io.vertx.core.json.JsonArray a) {
+      return a;
+    }
+    io.vertx.core.json.JsonObject o = (io.vertx.core.json.JsonObject) parsed;
+    return Optional.ofNullable(o.getJsonArray("items")).orElse(o.getJsonArray("tenants",
+        new io.vertx.core.json.JsonArray()));
+  }
+
+  /**
+   * The fleet, through the service's own provisioning path (the reconciles are queued; the service
+   * works on them once it runs). Setting it up is not what is measured: commits need not wait for
+   * the disk meanwhile.
+   */
+  private static void provision(DatabaseUrl db, Map<String, String> env, BenchFigures figures) throws Exception {
+    Migrations.migrate(db);
+    Config config = ConfigLoader.load(env);
+    synchronousCommit(db, false);
+    Vertx vertx = Vertx.vertx();
+    Pool pool = Database.pool(vertx, db, 16);
+    try {
+      TenantLifecycle lifecycle = new TenantLifecycle(pool, config.tenants(), config.plans());
+      Semaphore inFlight = new Semaphore(CONCURRENCY);
+      AtomicInteger failed = new AtomicInteger();
+      List<CompletableFuture<?>> all = new ArrayList<>();
+      for (int i = 0; i < TENANTS; i++) {
+        inFlight.acquire();
+        all.add(lifecycle.provision(new ProvisionRequest("bench-" + i + "@museum.example", "starter",
+                Optional.empty(), TenantSource.MANUAL, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), "bench"))
+            .onComplete(ar -> {
+              if (ar.failed()) {
+                failed.incrementAndGet();
+              }
+              inFlight.release();
+            }).toCompletionStage().toCompletableFuture().exceptionally(e -> null));
+      }
+      CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(10, TimeUnit.MINUTES);
+      if (failed.get() > 0) {
+        figures.note("rss_mb_5500_tenants: " + failed.get() + " of " + TENANTS + " provisions failed");
+      }
+    } finally {
+      pool.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      synchronousCommit(db, true);
+    }
+  }
+
+  private static void synchronousCommit(DatabaseUrl db, boolean on) throws java.sql.SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(),
+        db.password() == null ? "" : db.password()); java.sql.Statement st = c.createStatement()) {
+      st.execute(on ? "ALTER SYSTEM RESET synchronous_commit" : "ALTER SYSTEM SET synchronous_commit = off");
+      st.execute("SELECT pg_reload_conf()");
+    }
+  }
+
+  private static boolean answers(HttpClient http, String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** VmRSS of {@code pid}, in kB. */
+  static OptionalLong residentKb(long pid) throws IOException {
+    Path status = Path.of("/proc", Long.toString(pid), "status");
+    if (!Files.isReadable(status)) {
+      return OptionalLong.empty();
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmRSS:")) {
+        return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String secret() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}
