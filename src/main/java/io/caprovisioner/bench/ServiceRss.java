@@ -126,7 +126,8 @@ public final class ServiceRss implements BenchPart {
     }
     figures.put("rss_mb_5500_tenants", serviceKb.getAsLong() / 1024);
     figures.note("rss_mb_5500_tenants: VmRSS of the serve JVM (default heap bound) with " + listed
-        + " tenants listed through GET /tenants" + (supervisorKb.isPresent()
+        + " tenants listed through GET /tenants, " + waitingAtMysql(db) + " of them committed and waiting at "
+        + "mysql.create" + (supervisorKb.isPresent()
         ? "; the JVM that started it with the bound adds " + supervisorKb.getAsLong() / 1024 + " MB" : ""));
   }
 
@@ -176,6 +177,16 @@ public final class ServiceRss implements BenchPart {
       pool.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       synchronousCommit(db, true);
+    }
+  }
+
+  private static long waitingAtMysql(DatabaseUrl db) throws java.sql.SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(),
+        db.password() == null ? "" : db.password()); java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM tenants WHERE status_detail LIKE "
+            + "'waiting at mysql.create%'")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
