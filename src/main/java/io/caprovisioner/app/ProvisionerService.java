@@ -11,6 +11,10 @@ import io.caprovisioner.db.Database;
 import io.caprovisioner.gitimport.GitImport;
 import io.caprovisioner.gitops.JGitGitopsWriter;
 import io.caprovisioner.jobs.JobRunner;
+import io.caprovisioner.rollout.RolloutDriver;
+import io.caprovisioner.rollout.RolloutFailures;
+import io.caprovisioner.rollout.RolloutRoutes;
+import io.caprovisioner.rollout.Rollouts;
 import io.caprovisioner.jobs.RunnerOptions;
 import io.caprovisioner.k8s.KubernetesClients;
 import io.caprovisioner.lifecycle.JobKind;
@@ -171,7 +175,9 @@ public final class ProvisionerService {
     // templates are checked now too: a broken operator mail template stops the start
     p.mail = MailSendHandler.create(p.vertx, p.pool, config);
     p.runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(p.pool, config, p.gitops,
-            renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults(), p.metrics))
+            renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults(), p.metrics,
+            RolloutWiring.steps(p.vertx), new RolloutFailures()))
+        .register(JobKind.ROLLOUT_ADVANCE.wire(), new RolloutDriver(lifecycle, RolloutWiring.POLL))
         .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents))
         .register(JobKind.MAIL_SEND.wire(), p.mail);
     p.api = new ApiServer(p.vertx, config.secrets().adminApiToken());
@@ -186,10 +192,13 @@ public final class ProvisionerService {
         .routes(p.gitImport::mount)
         .routes(new CredentialsRoutes(p.pool, config)::mount)
         .routes(new MessageRoutes(p.pool)::mount)
+        .routes(r -> new RolloutRoutes(new Rollouts(p.pool, lifecycle, config.chart().version(),
+            config.tenants().image())).mount(r, body))
         .routes(new BillingRoutes(p.vertx, p.pool, config)::mount);
     OnboardingWiring.mount(p.api, p.vertx, p.pool, config, p.listeningPort::get);
     p.management = new ManagementServer(p.vertx,
-        new MetricsEndpoint(p.registry, new FleetGauges(p.pool, config.plans(), p.registry)));
+        new MetricsEndpoint(p.registry, new FleetGauges(p.pool, config.plans(), p.registry,
+            config.chart().version(), config.tenants().image())));
     int port;
     int managementPort;
     try {

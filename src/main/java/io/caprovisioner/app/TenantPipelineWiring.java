@@ -14,6 +14,7 @@ import io.caprovisioner.k8s.NamespaceDeleteStep;
 import io.caprovisioner.mysql.MysqlCreateStep;
 import io.caprovisioner.mysql.MysqlDropStep;
 import io.caprovisioner.mysql.SharedMysql;
+import io.caprovisioner.pipeline.GaveUpListener;
 import io.caprovisioner.pipeline.GitCommitStep;
 import io.caprovisioner.pipeline.GitRemoveStep;
 import io.caprovisioner.pipeline.PipelineOptions;
@@ -45,6 +46,17 @@ public final class TenantPipelineWiring {
   public static TenantReconciler reconciler(Pool pool, Config config, GitopsWriter gitops, TenantRenderer renderer,
       KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options,
       StepObserver observer) {
+    return reconciler(pool, config, gitops, renderer, kubernetes, k8sWorkers, mysql, options, observer,
+        TenantPlan.UpgradeSteps.NONE, GaveUpListener.NONE);
+  }
+
+  /**
+   * With a fleet rollout's steps in a running tenant's reconcile ({@link RolloutSteps}) and the
+   * rollout told when a tenant's reconcile gives up.
+   */
+  public static TenantReconciler reconciler(Pool pool, Config config, GitopsWriter gitops, TenantRenderer renderer,
+      KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options,
+      StepObserver observer, TenantPlan.UpgradeSteps upgrade, GaveUpListener gaveUp) {
     TenantCredentials credentials = new TenantCredentials(new SecretBox(config.secrets().secretKey()));
     Kube kube = new Kube(kubernetes, k8sWorkers, options.unavailableRetry());
     GitopsResources resources = new GitopsResources(config.gitops());
@@ -62,7 +74,8 @@ public final class TenantPipelineWiring {
         new GitRemoveStep(gitops, List.of(GitCommitStep.NAME, await.name()), options.unavailableRetry()),
         gone,
         new MysqlDropStep(mysql, options.unavailableRetry(), List.of(MysqlCreateStep.NAME, CaInstallStep.NAME)),
-        new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME, CaInstallStep.NAME))));
-    return new TenantReconciler(pool, config.plans(), plan, observer);
+        new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME, CaInstallStep.NAME))),
+        upgrade);
+    return new TenantReconciler(pool, config.plans(), plan, observer, gaveUp);
   }
 }

@@ -49,10 +49,19 @@ public final class CaInstallStep implements TenantStep {
     return NAME;
   }
 
+  /**
+   * Once for a site on the configured image; a tenant's own image (a rollout's) names its Job, so a
+   * new image runs {@code caUtils update-database-schema} again and the same image does not.
+   */
+  @Override
+  public String target(ReconcileContext work) {
+    return work.desired().image().map(InstallJob::name).orElse("done");
+  }
+
   @Override
   public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
     TenantNames names = work.tenant().names();
-    Job desired = InstallJob.of(names, tenants.image(), work.plan().caProfile(), caRoot);
+    Job desired = InstallJob.of(names, work.desired().imageOr(tenants.image()), work.plan().caProfile(), caRoot);
     boolean late = OffsetDateTime.now().isAfter(startedAt.plus(timeout));
     long id = work.tenant().id();
     return credentials.databasePassword(work.pool(), id)

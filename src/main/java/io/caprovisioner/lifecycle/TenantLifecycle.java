@@ -205,6 +205,52 @@ public final class TenantLifecycle {
   }
 
   /**
+   * A fleet rollout's upgrade of one tenant, in the rollout's transaction: the new chart version
+   * and/or image (empty: unchanged) and the rollout its commit names. The reconcile backs the
+   * site up, commits, waits for Argo CD, migrates the schema and checks the site.
+   */
+  public Future<Tenant> upgrade(SqlConnection sql, long id, Optional<String> chartVersion, Optional<String> image,
+      long rolloutId, String requestedBy) {
+    return fleetChange(sql, id, chartVersion, image, rolloutId, requestedBy, IntentKind.UPGRADE, "upgrade");
+  }
+
+  /**
+   * An operator's rollback of one tenant to what it ran before a rollout: {@code chartVersion}
+   * and {@code image} are set as they are (empty: the configured default).
+   */
+  public Future<Tenant> rollBack(SqlConnection sql, long id, Optional<String> chartVersion, Optional<String> image,
+      long rolloutId, String requestedBy) {
+    return locked(sql, id).compose(t -> tenants.setChartVersion(sql, id, chartVersion.orElse(null))
+        .compose(v -> tenants.setImage(sql, id, image.orElse(null)))
+        .compose(v -> tenants.setRollout(sql, id, rolloutId))
+        .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "rollback of rollout " + rolloutId
+            + " to chart " + chartVersion.orElse("default") + ", image " + image.orElse("default")
+            + " requested by " + requestedBy))
+        .compose(v -> intent(sql, id, IntentKind.ROLLBACK, requestedBy, Optional.empty()))
+        .compose(v -> reload(sql, id)));
+  }
+
+  private Future<Tenant> fleetChange(SqlConnection sql, long id, Optional<String> chartVersion,
+      Optional<String> image, long rolloutId, String requestedBy, IntentKind kind, String what) {
+    return locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.ACTIVE) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only an active site is upgraded"));
+      }
+      return (chartVersion.isEmpty() ? Future.<Void>succeededFuture()
+              : tenants.setChartVersion(sql, id, chartVersion.get()))
+          .compose(v -> image.isEmpty() ? Future.<Void>succeededFuture() : tenants.setImage(sql, id, image.get()))
+          .compose(v -> tenants.setRollout(sql, id, rolloutId))
+          .compose(v -> log.append(sql, id, "request", LogStatus.INFO, what + " by rollout " + rolloutId + ": chart "
+              + t.chartVersion().orElse("default") + " -> " + chartVersion.or(t::chartVersion).orElse("default")
+              + ", image " + t.image().orElse("default") + " -> " + image.or(t::image).orElse("default")
+              + " requested by " + requestedBy))
+          .compose(v -> intent(sql, id, kind, requestedBy, Optional.empty()))
+          .compose(v -> reload(sql, id));
+    });
+  }
+
+  /**
    * {@code POST /admin/tenants/{id}/retry}: a failed tenant is provisioned again. What its steps
    * achieved stays achieved, so the reconcile resumes at the step that failed, with fresh attempts.
    * Returns {@code {tenant_id, job_id, resumes_at}}.

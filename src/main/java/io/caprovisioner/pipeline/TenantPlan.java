@@ -26,11 +26,29 @@ public final class TenantPlan {
   private final Phase deleting;
   private static final Phase DELETED = new Phase("deleted", List.of());
 
+  /**
+   * A running tenant's steps of a fleet upgrade, each applying only to a tenant in a rollout.
+   *
+   * @param beforeCommit the pre-upgrade backup
+   * @param afterInstall the site's health check, then the report to the rollout
+   */
+  public record UpgradeSteps(List<TenantStep> beforeCommit, List<TenantStep> afterInstall) {
+    public static final UpgradeSteps NONE = new UpgradeSteps(List.of(), List.of());
+  }
+
   public TenantPlan(Steps s) {
+    this(s, UpgradeSteps.NONE);
+  }
+
+  public TenantPlan(Steps s, UpgradeSteps upgrade) {
     List<TenantStep> deploy = List.of(s.gitCommit(), s.mysqlCreate(), s.k8sPrepare(), s.await(), s.caInstall(), s.caAdminPassword(),
         new SetStatusStep(TenantStatus.PROVISIONING, TenantStatus.ACTIVE));
+    List<TenantStep> sync = new java.util.ArrayList<>(upgrade.beforeCommit());
+    sync.addAll(List.of(s.gitCommit(), s.mysqlCreate(), s.k8sPrepare(), s.await(), s.caInstall()));
+    sync.addAll(upgrade.afterInstall());
+    sync.addAll(List.of(s.caAdminPassword(), new SetStatusStep(TenantStatus.PROVISIONING, TenantStatus.ACTIVE)));
     this.provision = new Phase("provision", deploy);
-    this.running = new Phase("sync", deploy);
+    this.running = new Phase("sync", List.copyOf(sync));
     this.suspended = new Phase("suspend", List.of(s.gitCommit(), s.await()));
     // keep the repository current for a later retry; nothing is deployed to wait for
     this.failed = new Phase("failed", List.of(s.gitCommit()));

@@ -21,6 +21,14 @@ public interface TenantStep {
     return "done";
   }
 
+  /**
+   * False: the desired state does not involve this step at all (a rollout's steps for a tenant in
+   * no rollout); it is passed over without a record. Default: always.
+   */
+  default boolean applies(ReconcileContext ctx) {
+    return true;
+  }
+
   /** Steps whose effect this one removes (a dropped database undoes its creation): they run again when needed. */
   default List<String> undoes() {
     return List.of();
