@@ -26,7 +26,7 @@ public final class FakeControllers {
   private final KubernetesClient client;
   private final Supplier<Collection<TenantDesired>> committed;
   private final TenantRenderer renderer;
-  final Set<String> failJobsIn = ConcurrentHashMap.newKeySet();
+  public final Set<String> failJobsIn = ConcurrentHashMap.newKeySet();
 
   FakeControllers(KubernetesClient client, FakeGitops gitops) {
     this(client, gitops.repo::values, gitops);
