@@ -204,6 +204,16 @@ public final class TenantLifecycle {
             .compose(v -> reload(sql, id)));
   }
 
+  /** A CollectiveAccess image chosen for one tenant (empty: the configured one), e.g. by its tenant.yaml. */
+  public Future<Tenant> changeImage(SqlConnection sql, long id, Optional<String> image, String requestedBy) {
+    return locked(sql, id).compose(t -> t.image().equals(image) ? Future.succeededFuture(t)
+        : tenants.setImage(sql, id, image.orElse(null))
+            .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "image " + t.image().orElse("default")
+                + " -> " + image.orElse("default") + " requested by " + requestedBy))
+            .compose(v -> intent(sql, id, IntentKind.CHART_CHANGE, requestedBy, Optional.empty()))
+            .compose(v -> reload(sql, id)));
+  }
+
   /**
    * A fleet rollout's upgrade of one tenant, in the rollout's transaction: the new chart version
    * and/or image (empty: unchanged) and the rollout its commit names. The reconcile backs the
@@ -211,7 +221,22 @@ public final class TenantLifecycle {
    */
   public Future<Tenant> upgrade(SqlConnection sql, long id, Optional<String> chartVersion, Optional<String> image,
       long rolloutId, String requestedBy) {
-    return fleetChange(sql, id, chartVersion, image, rolloutId, requestedBy, IntentKind.UPGRADE, "upgrade");
+    return locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.ACTIVE) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only an active site is upgraded"));
+      }
+      return (chartVersion.isEmpty() ? Future.<Void>succeededFuture()
+              : tenants.setChartVersion(sql, id, chartVersion.get()))
+          .compose(v -> image.isEmpty() ? Future.<Void>succeededFuture() : tenants.setImage(sql, id, image.get()))
+          .compose(v -> tenants.setRollout(sql, id, rolloutId))
+          .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "upgrade by rollout " + rolloutId + ": chart "
+              + t.chartVersion().orElse("default") + " -> " + chartVersion.or(t::chartVersion).orElse("default")
+              + ", image " + t.image().orElse("default") + " -> " + image.or(t::image).orElse("default")
+              + " requested by " + requestedBy))
+          .compose(v -> intent(sql, id, IntentKind.UPGRADE, requestedBy, Optional.empty()))
+          .compose(v -> reload(sql, id));
+    });
   }
 
   /**
@@ -228,26 +253,6 @@ public final class TenantLifecycle {
             + " requested by " + requestedBy))
         .compose(v -> intent(sql, id, IntentKind.ROLLBACK, requestedBy, Optional.empty()))
         .compose(v -> reload(sql, id)));
-  }
-
-  private Future<Tenant> fleetChange(SqlConnection sql, long id, Optional<String> chartVersion,
-      Optional<String> image, long rolloutId, String requestedBy, IntentKind kind, String what) {
-    return locked(sql, id).compose(t -> {
-      if (t.status() != TenantStatus.ACTIVE) {
-        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
-            + t.status().wire() + "; only an active site is upgraded"));
-      }
-      return (chartVersion.isEmpty() ? Future.<Void>succeededFuture()
-              : tenants.setChartVersion(sql, id, chartVersion.get()))
-          .compose(v -> image.isEmpty() ? Future.<Void>succeededFuture() : tenants.setImage(sql, id, image.get()))
-          .compose(v -> tenants.setRollout(sql, id, rolloutId))
-          .compose(v -> log.append(sql, id, "request", LogStatus.INFO, what + " by rollout " + rolloutId + ": chart "
-              + t.chartVersion().orElse("default") + " -> " + chartVersion.or(t::chartVersion).orElse("default")
-              + ", image " + t.image().orElse("default") + " -> " + image.or(t::image).orElse("default")
-              + " requested by " + requestedBy))
-          .compose(v -> intent(sql, id, kind, requestedBy, Optional.empty()))
-          .compose(v -> reload(sql, id));
-    });
   }
 
   /**

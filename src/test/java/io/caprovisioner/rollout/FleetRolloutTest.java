@@ -267,6 +267,20 @@ class FleetRolloutTest {
       assertThat(tenant(t.id()).status()).isEqualTo(TenantStatus.ACTIVE);
     }
 
+    // the failed tenant runs the new image with a failed schema update: drift shows it with the others
+    assertThat(tenant(failing.id()).image()).contains(NEW_IMAGE);
+    assertThat(await(rollouts.fleet()).getJsonArray("versions").stream().map(v -> (JsonObject) v)
+        .filter(v -> v.getString("image").equals(NEW_IMAGE)).findFirst().orElseThrow().getLong("tenants"))
+        .isEqualTo(20);
+    // an operator rolls it back: a revert commit to the configured image, synced, schema Job, health check
+    controllers.failJobsIn.clear();
+    await(rollouts.rollBack(id, failing.id(), "ops"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> db.rows("SELECT 1 FROM tenant_steps WHERE tenant_id = $1 "
+        + "AND step = 'site.health' AND achieved = $2", failing.id(), "rollout " + id + " rollback").size() == 1);
+    assertThat(gitops.of(failing.names().namespace(), GitAction.ROLLBACK)).singleElement().isEqualTo(
+        new RecordingGitops.Commit(failing.names().namespace(), GitAction.ROLLBACK, Optional.of(id), Optional.empty()));
+    assertThat(stateOf(status(id), failing.id())).isEqualTo("rolled_back");
+
     // drift is visible: who runs what
     JsonObject fleetView = await(rollouts.fleet());
     assertThat(fleetView.getJsonArray("versions").stream().map(v -> (JsonObject) v)
