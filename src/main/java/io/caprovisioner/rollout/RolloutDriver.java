@@ -7,6 +7,7 @@ import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.caprovisioner.tenant.Refusal;
+import io.caprovisioner.tenant.TenantStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -66,6 +67,13 @@ public final class RolloutDriver implements JobHandler {
           .map(m -> m.namespace() + ": " + m.reason().orElse("failed")).collect(Collectors.joining("; "));
       return store.setState(sql, r.id(), RolloutState.HALTED, reason).map(v -> Outcome.stop("halted: " + reason));
     }
+    List<RolloutTenant> leftRunning = members.stream().filter(m -> m.state() == RolloutTenantState.UPGRADING
+        && m.tenantStatus() != TenantStatus.ACTIVE).toList();
+    if (!leftRunning.isEmpty()) {
+      // suspended or deleted during its upgrade: its reconcile no longer runs the upgrade's steps
+      return skipEach(sql, r, leftRunning, 0).compose(v -> waitFor("tenants left running during their upgrade "
+          + "were skipped", Duration.ZERO));
+    }
     List<RolloutTenant> started = members.stream().filter(m -> m.wave() <= r.currentWave()).toList();
     long unsettled = started.stream().filter(m -> !m.state().settled()).count();
     if (unsettled > 0) {
@@ -107,6 +115,15 @@ public final class RolloutDriver implements JobHandler {
             ? store.setTenant(sql, r.id(), m.tenantId(), RolloutTenantState.SKIPPED, refusal.getMessage())
             : Future.failedFuture(e))
         .compose(v -> startEach(sql, r, wave, index + 1));
+  }
+
+  private Future<Void> skipEach(SqlConnection sql, Rollout r, List<RolloutTenant> left, int index) {
+    if (index == left.size()) {
+      return Future.succeededFuture();
+    }
+    RolloutTenant m = left.get(index);
+    return store.setTenant(sql, r.id(), m.tenantId(), RolloutTenantState.SKIPPED, "the tenant became "
+        + m.tenantStatus().wire() + " during its upgrade").compose(v -> skipEach(sql, r, left, index + 1));
   }
 
   private static String summary(List<RolloutTenant> members) {

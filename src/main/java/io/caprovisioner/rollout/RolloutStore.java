@@ -1,5 +1,6 @@
 package io.caprovisioner.rollout;
 
+import io.caprovisioner.tenant.TenantStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +15,7 @@ import java.util.Optional;
 
 /** The one owner of {@code rollouts} and {@code rollout_tenants}. */
 public final class RolloutStore {
-  private static final String TENANTS = "SELECT rt.*, t.namespace FROM rollout_tenants rt "
+  private static final String TENANTS = "SELECT rt.*, t.namespace, t.status AS tenant_status FROM rollout_tenants rt "
       + "JOIN tenants t ON t.id = rt.tenant_id ";
 
   /** A tenant placed in a wave, with what it ran before. */
@@ -133,7 +134,7 @@ public final class RolloutStore {
   private static List<RolloutTenant> members(RowSet<Row> rows) {
     List<RolloutTenant> out = new ArrayList<>();
     rows.forEach(r -> out.add(new RolloutTenant(r.getLong("rollout_id"), r.getLong("tenant_id"),
-        r.getString("namespace"), r.getInteger("wave"), RolloutTenantState.fromWire(r.getString("state")),
+        r.getString("namespace"), TenantStatus.fromWire(r.getString("tenant_status")), r.getInteger("wave"), RolloutTenantState.fromWire(r.getString("state")),
         Optional.ofNullable(r.getString("from_chart_version")), Optional.ofNullable(r.getString("from_image")),
         Optional.ofNullable(r.getString("reason")), Optional.ofNullable(r.getOffsetDateTime("started_at")),
         Optional.ofNullable(r.getOffsetDateTime("finished_at")))));

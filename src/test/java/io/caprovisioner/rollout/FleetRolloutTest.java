@@ -324,6 +324,27 @@ class FleetRolloutTest {
     assertThat(gitops.repo.repo.get(ns).chartVersion()).isEmpty();
   }
 
+  @Test
+  void aTenantSuspendedDuringItsUpgradeIsSkippedAndTheWaveStillSettles() {
+    startReplica("replica-a");
+    List<Tenant> fleet = provisionFleet(2);
+    Tenant suspendedLater = fleet.get(1);
+    sitesDown.add(suspendedLater.names().namespace());
+    long id = await(rollouts.start(RolloutRequest.parse(new JsonObject().put("image", NEW_IMAGE)
+        .put("selector", new JsonObject().put("all", true)).put("waves", new JsonArray().add("100%"))), "test"))
+        .getLong("id");
+    await().atMost(Duration.ofSeconds(60)).until(() -> healthAsked.getOrDefault(suspendedLater.names().namespace(),
+        0) > 0);
+    await(lifecycle.suspend(suspendedLater.id(), "test", Optional.empty()));
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> status(id).getString("state").equals("completed"));
+    JsonObject done = status(id);
+    assertThat(stateOf(done, fleet.get(0).id())).isEqualTo("done");
+    assertThat(stateOf(done, suspendedLater.id())).isEqualTo("skipped");
+    assertThat(members(done).stream().filter(m -> m.getLong("tenant_id") == suspendedLater.id()).findFirst()
+        .orElseThrow().getString("reason")).isEqualTo("the tenant became suspended during its upgrade");
+  }
+
   /** Figures, not assertions: this machine is shared and noisy. */
   private static void printFigures(JsonObject status) {
     List<Double> perTenant = new ArrayList<>();
