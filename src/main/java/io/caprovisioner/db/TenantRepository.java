@@ -296,6 +296,6 @@ public final class TenantRepository {
         Optional.ofNullable(r.getOffsetDateTime("deletion_due_at")), r.getLong("generation"),
         Optional.ofNullable(r.getString("intent")).map(kind -> new Intent(IntentKind.fromWire(kind),
             r.getString("intent_by"), Optional.ofNullable(r.getString("intent_stripe_event")))),
-        r.getInteger("admin_password_rotation"));
+        r.getInteger("admin_password_rotation"), r.getLong("backup_requested"), r.getLong("restore_requested"));
   }
 }

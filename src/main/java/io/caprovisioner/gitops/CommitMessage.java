@@ -27,6 +27,8 @@ final class CommitMessage {
       case PLAN_CHANGE -> "Move " + ns + " to plan " + plan;
       case DELETE -> "Delete " + ns;
       case IMPORT -> "Import " + ns + " (" + desired.source().wire() + ", plan " + plan + ")";
+      case RESTORE -> desired.state() == io.caprovisioner.tenant.TenantState.SUSPENDED
+          ? "Scale " + ns + " to zero for a restore of its data" : "Bring " + ns + " back after a restore";
     };
     String body = "Plan " + plan + ", state " + desired.state().wire() + ", source " + desired.source().wire()
         + ", site https://" + desired.names().domain() + ".";

@@ -19,7 +19,8 @@ final class GitActions {
       case RESUME -> GitAction.RESUME;
       case PLAN_CHANGE, CHART_CHANGE -> GitAction.PLAN_CHANGE;
       case IMPORT -> GitAction.IMPORT;
-      case DELETE, PURGE, CREDENTIALS_RESET -> fallback;
+      case DELETE, PURGE, CREDENTIALS_RESET, BACKUP -> fallback;
+      case RESTORE -> GitAction.RESTORE;
     };
   }
 }

@@ -117,6 +117,9 @@ public final class TenantReconciler implements JobHandler {
       TenantStep step = phase.steps().get(index);
       String target;
       try {
+        if (step.idle(ctx)) {
+          return step(ctx, phase, index + 1);
+        }
         target = step.target(ctx);
       } catch (RuntimeException e) {
         return failed(ctx, step, e);
