@@ -5,7 +5,6 @@ import io.caprovisioner.rollout.RolloutSteps;
 import io.caprovisioner.rollout.SiteProbe;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.List;
 
 /** The service's fleet rollout settings: how often a wave is looked at, how long a site may take to answer. */
 final class RolloutWiring {
@@ -18,6 +17,6 @@ final class RolloutWiring {
 
   /** The site's public address is asked: what its visitors reach, through the ingress and its certificate. */
   static TenantPlan.UpgradeSteps steps(Vertx vertx) {
-    return RolloutSteps.of(List.of(), SiteProbe.http(vertx, SiteProbe.publicSite()), HEALTH_POLL, HEALTH_TIMEOUT);
+    return RolloutSteps.of(SiteProbe.http(vertx, SiteProbe.publicSite()), HEALTH_POLL, HEALTH_TIMEOUT);
   }
 }

@@ -1,5 +1,8 @@
 package io.caprovisioner.app;
 
+import io.caprovisioner.backup.BackupStep;
+import io.caprovisioner.backup.BackupStorage;
+import io.caprovisioner.backup.FinalBackupStep;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.crypto.SecretBox;
 import io.caprovisioner.gitops.GitopsWriter;
@@ -63,6 +66,10 @@ public final class TenantPipelineWiring {
     GitopsAwaitStep await = new GitopsAwaitStep(kube, resources, renderer, options.awaitPoll(),
         options.awaitTimeout());
     GitopsGoneStep gone = new GitopsGoneStep(kube, resources, options.awaitPoll());
+    BackupStep backup = new BackupStep(kube, BackupStorage.of(config.backups()), config.backups(),
+        options.installPoll(), options.unavailableRetry());
+    TenantPlan.DataSteps data = new TenantPlan.DataSteps(backup, List.of(),
+        new FinalBackupStep(backup, config.backups()));
     TenantPlan plan = new TenantPlan(new TenantPlan.Steps(
         new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name()), options.unavailableRetry()),
         new MysqlCreateStep(mysql, credentials, options.unavailableRetry()),
@@ -74,7 +81,7 @@ public final class TenantPipelineWiring {
         new GitRemoveStep(gitops, List.of(GitCommitStep.NAME, await.name()), options.unavailableRetry()),
         gone,
         new MysqlDropStep(mysql, options.unavailableRetry(), List.of(MysqlCreateStep.NAME, CaInstallStep.NAME)),
-        new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME, CaInstallStep.NAME))),
+        new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME, CaInstallStep.NAME))), data,
         upgrade);
     return new TenantReconciler(pool, config.plans(), plan, observer, gaveUp);
   }

@@ -328,7 +328,7 @@ public final class TenantRepository {
         Optional.ofNullable(r.getOffsetDateTime("deletion_due_at")), r.getLong("generation"),
         Optional.ofNullable(r.getString("intent")).map(kind -> new Intent(IntentKind.fromWire(kind),
             r.getString("intent_by"), Optional.ofNullable(r.getString("intent_stripe_event")))),
-        r.getInteger("admin_password_rotation"), Optional.ofNullable(r.getString("image")),
-        Optional.ofNullable(r.getLong("rollout_id")));
+        r.getInteger("admin_password_rotation"), r.getLong("backup_requested"), r.getLong("restore_requested"),
+        Optional.ofNullable(r.getString("image")), Optional.ofNullable(r.getLong("rollout_id")));
   }
 }

@@ -30,6 +30,8 @@ final class CommitMessage {
       case IMPORT -> "Import " + ns + " (" + desired.source().wire() + ", plan " + plan + ")";
       case UPGRADE -> "Upgrade " + ns + " to " + runs(desired);
       case ROLLBACK -> "Roll " + ns + " back to " + runs(desired);
+      case RESTORE -> desired.state() == io.caprovisioner.tenant.TenantState.SUSPENDED
+          ? "Scale " + ns + " to zero for a restore of its data" : "Bring " + ns + " back after a restore";
     };
     String body = "Plan " + plan + ", state " + desired.state().wire() + ", source " + desired.source().wire()
         + ", site https://" + desired.names().domain() + ".";

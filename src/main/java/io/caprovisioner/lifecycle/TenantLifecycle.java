@@ -1,5 +1,6 @@
 package io.caprovisioner.lifecycle;
 
+import io.caprovisioner.db.BackupStore;
 import io.caprovisioner.db.CredentialTokens;
 import io.caprovisioner.db.LogStatus;
 import io.caprovisioner.db.MessageKind;
@@ -11,6 +12,7 @@ import io.caprovisioner.db.TenantStepStore;
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.db.UserRepository;
 import io.caprovisioner.jobs.JobQueue;
+import io.caprovisioner.tenant.BackupKind;
 import io.caprovisioner.tenant.Intent;
 import io.caprovisioner.tenant.IntentKind;
 import io.caprovisioner.tenant.PlanCatalog;
@@ -45,6 +47,7 @@ public final class TenantLifecycle {
   private final JobQueue jobs = new JobQueue();
   private final MessageOutbox outbox = new MessageOutbox();
   private final CredentialTokens tokens = new CredentialTokens();
+  private final BackupStore backups = new BackupStore();
 
   public TenantLifecycle(Pool pool, Config.Tenants settings, PlanCatalog plans) {
     this.pool = pool;
@@ -294,6 +297,36 @@ public final class TenantLifecycle {
               .compose(v -> intentJob(sql, id, IntentKind.CREDENTIALS_RESET, requestedBy, Optional.empty()))
               .map(jobId -> new JsonObject().put("tenant_id", id).put("rotation", rotation).put("job_id", jobId)));
     }));
+  }
+
+  /** {@link #requestBackup(SqlConnection, long, BackupKind, String, String)} in a transaction of its own. */
+  public Future<Long> requestBackup(long id, BackupKind kind, String requestKey, String requestedBy) {
+    return pool.withTransaction(sql -> requestBackup(sql, id, kind, requestKey, requestedBy));
+  }
+
+  /**
+   * A backup of the tenant's database and media volume, taken by the backup step of its reconcile
+   * (first in a running or suspended tenant's steps, so before anything the same reconcile commits).
+   * {@code requestKey} names the request ("rollout 7", "on-demand <uuid>"): asking again with the
+   * same key records nothing and returns the same backup's id, whatever its state, so a caller can
+   * ask on every try and wait for {@code backups.status} {@code done}. Only a deployed site that
+   * still has its data (active or suspended) can be backed up; a deleting one gets its final backup.
+   */
+  public Future<Long> requestBackup(SqlConnection sql, long id, BackupKind kind, String requestKey,
+      String requestedBy) {
+    return locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.ACTIVE && t.status() != TenantStatus.SUSPENDED
+          && !(kind == BackupKind.FINAL && t.status() == TenantStatus.DELETING)) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only an active or suspended tenant can be backed up"));
+      }
+      return backups.request(sql, id, kind, requestKey, requestedBy).compose(r -> !r.created()
+          ? Future.succeededFuture(r.id())
+          : log.append(sql, id, "request", LogStatus.INFO, kind.wire() + " backup " + r.id() + " requested by "
+                  + requestedBy)
+              .compose(v -> intent(sql, id, IntentKind.BACKUP, requestedBy, Optional.empty()))
+              .map(r.id()));
+    });
   }
 
   private Future<Void> move(SqlConnection sql, Tenant t, TenantStatus next, String message,

@@ -21,7 +21,8 @@ final class GitActions {
       case IMPORT -> GitAction.IMPORT;
       case UPGRADE -> GitAction.UPGRADE;
       case ROLLBACK -> GitAction.ROLLBACK;
-      case DELETE, PURGE, CREDENTIALS_RESET -> fallback;
+      case DELETE, PURGE, CREDENTIALS_RESET, BACKUP -> fallback;
+      case RESTORE -> GitAction.RESTORE;
     };
   }
 }

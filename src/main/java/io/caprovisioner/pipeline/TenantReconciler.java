@@ -122,11 +122,11 @@ public final class TenantReconciler implements JobHandler {
         return finish(ctx, phase);
       }
       TenantStep step = phase.steps().get(index);
-      if (!step.applies(ctx)) {
-        return step(ctx, phase, index + 1);
-      }
       String target;
       try {
+        if (step.idle(ctx)) {
+          return step(ctx, phase, index + 1);
+        }
         target = step.target(ctx);
       } catch (RuntimeException e) {
         return failed(ctx, step, e);

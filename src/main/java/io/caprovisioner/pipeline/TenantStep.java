@@ -22,11 +22,11 @@ public interface TenantStep {
   }
 
   /**
-   * False: the desired state does not involve this step at all (a rollout's steps for a tenant in
-   * no rollout); it is passed over without a record. Default: always.
+   * Nothing is asked of this step now (no backup or restore requested): the reconcile passes over
+   * it without a record, so a tenant's steps show only what was asked of it. Default: never idle.
    */
-  default boolean applies(ReconcileContext ctx) {
-    return true;
+  default boolean idle(ReconcileContext ctx) {
+    return false;
   }
 
   /** Steps whose effect this one removes (a dropped database undoes its creation): they run again when needed. */

@@ -6,6 +6,7 @@ import io.caprovisioner.jobs.JobQueue;
 import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.lifecycle.TenantLifecycle;
+import io.caprovisioner.tenant.BackupKind;
 import io.caprovisioner.tenant.Refusal;
 import io.caprovisioner.tenant.TenantStatus;
 import io.vertx.core.Future;
@@ -108,7 +109,11 @@ public final class RolloutDriver implements JobHandler {
       return Future.succeededFuture();
     }
     RolloutTenant m = wave.get(index);
-    return lifecycle.upgrade(sql, m.tenantId(), r.chartVersion(), r.image(), r.id(), "rollout " + r.id())
+    String by = "rollout " + r.id();
+    // the backup first, the upgrade last: the newest intent is the one the commit's trailers name
+    return lifecycle.requestBackup(sql, m.tenantId(), BackupKind.PRE_UPGRADE, PreUpgradeBackupGate.requestKey(r.id()),
+            by)
+        .compose(backup -> lifecycle.upgrade(sql, m.tenantId(), r.chartVersion(), r.image(), r.id(), by))
         .compose(t -> store.setTenant(sql, r.id(), m.tenantId(), RolloutTenantState.UPGRADING, null))
         // refused before any write (no longer active, gone): the transaction is intact
         .recover(e -> e instanceof Refusal refusal

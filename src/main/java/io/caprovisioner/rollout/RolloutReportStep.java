@@ -21,8 +21,8 @@ public final class RolloutReportStep implements TenantStep {
   }
 
   @Override
-  public boolean applies(ReconcileContext ctx) {
-    return RolloutTargets.inRollout(ctx);
+  public boolean idle(ReconcileContext ctx) {
+    return !RolloutTargets.inRollout(ctx);
   }
 
   @Override

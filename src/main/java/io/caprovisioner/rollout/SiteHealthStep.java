@@ -31,8 +31,8 @@ public final class SiteHealthStep implements TenantStep {
   }
 
   @Override
-  public boolean applies(ReconcileContext ctx) {
-    return RolloutTargets.inRollout(ctx);
+  public boolean idle(ReconcileContext ctx) {
+    return !RolloutTargets.inRollout(ctx);
   }
 
   @Override

@@ -101,7 +101,7 @@ class FleetRolloutTest {
     JobRunner runner = new JobRunner(db.vertx, db.pool, QueueFixture.fast(4, id));
     runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(db.pool, config, gitops, gitops,
             client, db.vertx.createSharedWorkerExecutor("test-k8s-" + id, 4), mysql, FAST, StepObserver.NONE,
-            RolloutSteps.of(List.of(), probe, Duration.ofMillis(100), Duration.ofSeconds(60)), new RolloutFailures()))
+            RolloutSteps.of(probe, Duration.ofMillis(100), Duration.ofSeconds(60)), new RolloutFailures()))
         .register(JobKind.ROLLOUT_ADVANCE.wire(), new RolloutDriver(lifecycle, Duration.ofMillis(100)));
     await(runner.start());
     runners.add(runner);
