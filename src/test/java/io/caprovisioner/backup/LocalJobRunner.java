@@ -25,20 +25,20 @@ import java.util.concurrent.TimeUnit;
  * bytes between the test's MariaDB and its S3Proxy. Only the mounts differ: the media volume is
  * a local folder per namespace, the scratch space a fresh temporary folder.
  */
-final class LocalJobRunner {
+public final class LocalJobRunner {
   private final KubernetesClient client;
   private final Path mariadbBin;
   private final Path mediaRoot;
   /** Each Job's output, by name, for the test's messages. */
   final Map<String, String> output = new ConcurrentHashMap<>();
 
-  LocalJobRunner(KubernetesClient client, Path mariadbBin, Path mediaRoot) {
+  public LocalJobRunner(KubernetesClient client, Path mariadbBin, Path mediaRoot) {
     this.client = client;
     this.mariadbBin = mariadbBin.toAbsolutePath();
     this.mediaRoot = mediaRoot;
   }
 
-  static boolean handles(Job job) {
+  public static boolean handles(Job job) {
     String name = job.getMetadata().getName();
     return name.startsWith(BackupJob.BACKUP_PREFIX) || name.startsWith(BackupJob.RESTORE_PREFIX);
   }
@@ -54,7 +54,7 @@ final class LocalJobRunner {
   }
 
   /** Runs the Job's script; true when it exited 0. */
-  boolean run(Job job) {
+  public boolean run(Job job) {
     String ns = job.getMetadata().getNamespace();
     Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     try {

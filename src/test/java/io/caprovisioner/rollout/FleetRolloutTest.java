@@ -5,6 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.caprovisioner.app.TenantPipelineWiring;
+import io.caprovisioner.backup.LocalJobRunner;
+import io.caprovisioner.db.BackupStatus;
+import io.caprovisioner.db.BackupStore;
+import io.caprovisioner.db.BackupStore.Backup;
+import io.caprovisioner.tenant.BackupKind;
+import io.caprovisioner.testing.TestS3;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.gitops.GitAction;
@@ -45,10 +55,12 @@ import org.junit.jupiter.api.Test;
 /**
  * A fleet rollout of a new CollectiveAccess image over 20 tenants, end to end: real PostgreSQL
  * (rollouts, queue, tenants), real MariaDB (the tenants' databases), the real reconciler and
- * rollout driver, a real HTTP server playing the tenants' sites. Kubernetes cannot run here:
+ * rollout driver, a real HTTP server playing the tenants' sites, S3Proxy (a real S3 API) for the
+ * pre-upgrade backups, which the real mariadb-dump and curl write. Kubernetes cannot run here:
  * fabric8's mock API server in CRUD mode, and the test plays Argo CD and the Job controller
  * ({@link FakeControllers}: it syncs each commit and marks Jobs succeeded, or failed in the
- * namespaces it is told to fail); a fake gitops repository records each commit's trailers.
+ * namespaces it is told to fail), and the kubelet for backup Jobs, whose own script it runs on
+ * this machine ({@link LocalJobRunner}); a fake gitops repository records each commit's trailers.
  */
 @EnableKubernetesMockClient(crud = true)
 class FleetRolloutTest {
@@ -57,6 +69,9 @@ class FleetRolloutTest {
   static final PipelineOptions FAST = new PipelineOptions(Duration.ofMillis(200), Duration.ofMillis(100),
       Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(30), "/var/www/html");
 
+  static TestS3 s3;
+  @TempDir
+  static Path media;
   private QueueFixture db;
   private RecordingGitops gitops;
   private FakeControllers controllers;
@@ -71,19 +86,33 @@ class FleetRolloutTest {
   private final Set<String> sitesDown = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> healthAsked = new ConcurrentHashMap<>();
 
+  @BeforeAll
+  static void storage() {
+    s3 = new TestS3("ca-backups");
+  }
+
+  @AfterAll
+  static void closeStorage() {
+    s3.close();
+  }
+
   @BeforeEach
   void start() {
     db = new QueueFixture();
     gitops = new RecordingGitops();
     controllers = new FakeControllers(client, gitops.repo.repo::values, gitops);
+    LocalJobRunner kubelet = new LocalJobRunner(client, Path.of("target", "mariadb-binaries", "bin"), media);
+    controllers.jobWork = job -> LocalJobRunner.handles(job) ? Optional.of(kubelet.run(job)) : Optional.empty();
     site = await(db.vertx.createHttpServer().requestHandler(req -> {
       String ns = req.path().substring(1);
       healthAsked.merge(ns, 1, Integer::sum);
       req.response().setStatusCode(sitesDown.contains(ns) ? 503 : 200).end("CollectiveAccess");
     }).listen(0, "127.0.0.1"));
     Config.TenantMysql m = TestMariaDb.start();
-    config = TestConfigs.config(Map.of("DB_HOST", m.host().get(), "DB_PORT", Integer.toString(m.port()),
-        "DB_USER", m.user(), "DB_PASSWORD", m.password().get()));
+    Map<String, String> env = new java.util.HashMap<>(Map.of("DB_HOST", m.host().get(), "DB_PORT",
+        Integer.toString(m.port()), "DB_USER", m.user(), "DB_PASSWORD", m.password().get()));
+    env.putAll(s3.env());
+    config = TestConfigs.config(env);
     lifecycle = new TenantLifecycle(db.pool, config.tenants(), config.plans());
     rollouts = new Rollouts(db.pool, lifecycle, config.chart().version(), config.tenants().image());
     controllerTimer = db.vertx.setPeriodic(100, t -> db.vertx.executeBlocking(() -> {
@@ -163,6 +192,12 @@ class FleetRolloutTest {
     return db.rows("SELECT action FROM provisioning_logs WHERE tenant_id = $1 AND status = 'succeeded' AND id > "
         + "(SELECT max(id) FROM provisioning_logs WHERE tenant_id = $1 AND message LIKE 'upgrade by rollout%') "
         + "ORDER BY id", tenantId).stream().map(r -> r.getString(0)).toList();
+  }
+
+  /** When the tenant's upgrade commit was logged. */
+  private OffsetDateTime commitTime(long tenantId) {
+    return db.rows("SELECT created_at FROM provisioning_logs WHERE tenant_id = $1 AND action = 'git.commit' "
+        + "AND status = 'succeeded' ORDER BY id DESC LIMIT 1", tenantId).get(0).getOffsetDateTime(0);
   }
 
   private List<Job> installJobs(String namespace, String image) {
@@ -257,10 +292,19 @@ class FleetRolloutTest {
       // one upgrade commit, with the rollout's trailer and the new image
       assertThat(gitops.of(ns, GitAction.UPGRADE)).as(ns).singleElement()
           .isEqualTo(new RecordingGitops.Commit(ns, GitAction.UPGRADE, Optional.of(id), Optional.of(NEW_IMAGE)));
-      // commit -> Argo CD synced and healthy -> schema Job -> the site answers -> done, in that order, once each
-      // (status.active looks at every generation and finds the site still active)
-      assertThat(stepsSinceUpgrade(t.id())).as(ns)
-          .containsExactly("git.commit", "argocd.await", "ca.install", "site.health", "rollout.report", "status.active");
+      // backup checked -> commit -> Argo CD synced and healthy -> schema Job -> the site answers -> done, in
+      // that order, once each (status.active looks at every generation and finds the site still active)
+      assertThat(stepsSinceUpgrade(t.id())).as(ns).containsSubsequence("rollout.backup-check", "git.commit",
+          "argocd.await", "ca.install", "site.health", "rollout.report", "status.active");
+      assertThat(stepsSinceUpgrade(t.id()).stream().filter(s -> !s.equals("backup")).toList()).as(ns)
+          .containsExactly("rollout.backup-check", "git.commit", "argocd.await", "ca.install", "site.health",
+              "rollout.report", "status.active");
+      // its pre-upgrade backup was taken, and is in the bucket under the tenant's prefix, before the commit
+      Backup backup = await(new BackupStore().byRequestKey(db.pool, t.id(), "rollout " + id)).orElseThrow();
+      assertThat(backup.kind()).isEqualTo(BackupKind.PRE_UPGRADE);
+      assertThat(backup.status()).as(ns).isEqualTo(BackupStatus.DONE);
+      assertThat(backup.objectKey()).hasValueSatisfying(k -> assertThat(k).startsWith(ns + "/"));
+      assertThat(backup.completedAt().orElseThrow()).isBefore(commitTime(t.id()));
       assertThat(installJobs(ns, NEW_IMAGE)).singleElement().satisfies(j -> assertThat(j.getSpec().getTemplate()
           .getSpec().getContainers().get(0).getImage()).isEqualTo(NEW_IMAGE));
       assertThat(tenant(t.id()).image()).contains(NEW_IMAGE);

@@ -3,6 +3,10 @@ package io.caprovisioner.rollout;
 import static io.caprovisioner.jobs.QueueFixture.await;
 
 import io.caprovisioner.app.TenantPipelineWiring;
+import io.caprovisioner.backup.LocalJobRunner;
+import io.caprovisioner.testing.TestS3;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.jobs.JobRunner;
@@ -37,10 +41,12 @@ import java.util.Optional;
 /**
  * A rollout of a new image over N tenants on fabric8's mock API server (CRUD mode; this program
  * plays Argo CD and the Job controller, as {@link FleetRolloutTest} does, with the same polls), the
- * real reconciler, driver and PostgreSQL, MariaDB and a local HTTP server as the sites. Prints the
+ * real reconciler, driver and PostgreSQL, MariaDB, S3Proxy for the pre-upgrade backups (their Jobs'
+ * scripts run here, with the real mariadb-dump and curl) and a local HTTP server as the sites. Prints the
  * median time per tenant (its upgrade recorded to done) and each wave's overhead (the last tenant
  * of a wave done to the first of the next started). The mock cluster answers at once, so the time
- * per tenant is the service's own cost plus the polls, never a real sync or schema update. Figures,
+ * per tenant is the service's own cost, a real backup of a small database, and the polls; never a
+ * real sync or schema update. Figures,
  * not assertions. Run with the test class path (see the README's Develop section):
  * {@code java -cp $CP io.caprovisioner.rollout.RolloutBenchmark [tenants=20]}.
  */
@@ -54,11 +60,17 @@ public final class RolloutBenchmark {
     QueueFixture db = new QueueFixture();
     RecordingGitops gitops = new RecordingGitops();
     FakeControllers controllers = new FakeControllers(client, gitops.repo.repo::values, gitops);
+    TestS3 s3 = new TestS3("ca-backups");
+    LocalJobRunner kubelet = new LocalJobRunner(client, Path.of("target", "mariadb-binaries", "bin"),
+        Files.createTempDirectory("rollout-bench-media"));
+    controllers.jobWork = job -> LocalJobRunner.handles(job) ? Optional.of(kubelet.run(job)) : Optional.empty();
     HttpServer site = await(db.vertx.createHttpServer().requestHandler(req -> req.response().end("ok"))
         .listen(0, "127.0.0.1"));
     Config.TenantMysql m = TestMariaDb.start();
-    Config config = TestConfigs.config(Map.of("DB_HOST", m.host().get(), "DB_PORT", Integer.toString(m.port()),
+    Map<String, String> env = new HashMap<>(Map.of("DB_HOST", m.host().get(), "DB_PORT", Integer.toString(m.port()),
         "DB_USER", m.user(), "DB_PASSWORD", m.password().get()));
+    env.putAll(s3.env());
+    Config config = TestConfigs.config(env);
     TenantLifecycle lifecycle = new TenantLifecycle(db.pool, config.tenants(), config.plans());
     SharedMysql mysql = new SharedMysql(db.vertx, config.mysql());
     SiteProbe probe = SiteProbe.http(db.vertx, names -> "http://127.0.0.1:" + site.actualPort() + "/"
@@ -99,6 +111,7 @@ public final class RolloutBenchmark {
       db.close();
       client.close();
       kube.destroy();
+      s3.close();
     }
   }
 
