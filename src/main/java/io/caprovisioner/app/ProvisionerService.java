@@ -1,6 +1,7 @@
 package io.caprovisioner.app;
 
 import io.caprovisioner.api.AdminRoutes;
+import io.caprovisioner.api.BackupRoutes;
 import io.caprovisioner.api.HealthRoutes;
 import io.caprovisioner.api.HistoryRoutes;
 import io.caprovisioner.api.MessageRoutes;
@@ -187,6 +188,7 @@ public final class ProvisionerService {
         .routes(new OpenApiRoutes()::mount)
         .routes(r -> new TenantRoutes(p.pool, lifecycle).mount(r, body))
         .routes(new AdminRoutes(p.pool, lifecycle)::mount)
+        .routes(r -> new BackupRoutes(p.pool, lifecycle).mount(r, body))
         .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
         .routes(new StripeRoutes(p.pool, config, p.stripeEvents, p.metrics)::mount)
         .routes(p.gitImport::mount)

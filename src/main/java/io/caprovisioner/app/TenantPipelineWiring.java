@@ -3,6 +3,8 @@ package io.caprovisioner.app;
 import io.caprovisioner.backup.BackupStep;
 import io.caprovisioner.backup.BackupStorage;
 import io.caprovisioner.backup.FinalBackupStep;
+import io.caprovisioner.backup.RestoreLoadStep;
+import io.caprovisioner.backup.RestoreScaleStep;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.crypto.SecretBox;
 import io.caprovisioner.gitops.GitopsWriter;
@@ -68,10 +70,13 @@ public final class TenantPipelineWiring {
     GitopsGoneStep gone = new GitopsGoneStep(kube, resources, options.awaitPoll());
     BackupStep backup = new BackupStep(kube, BackupStorage.of(config.backups()), config.backups(),
         options.installPoll(), options.unavailableRetry());
-    TenantPlan.DataSteps data = new TenantPlan.DataSteps(backup, List.of(),
-        new FinalBackupStep(backup, config.backups()));
+    GitCommitStep commit = new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name()),
+        options.unavailableRetry());
+    TenantPlan.DataSteps data = new TenantPlan.DataSteps(backup, List.of(RestoreScaleStep.down(commit, await),
+        new RestoreLoadStep(kube, config.backups(), options.installPoll(), options.unavailableRetry()),
+        RestoreScaleStep.up(commit, await)), new FinalBackupStep(backup, config.backups()));
     TenantPlan plan = new TenantPlan(new TenantPlan.Steps(
-        new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name()), options.unavailableRetry()),
+        commit,
         new MysqlCreateStep(mysql, credentials, options.unavailableRetry()),
         new K8sPrepareStep(kube, credentials, config.mysql(), options.unavailableRetry()),
         await,

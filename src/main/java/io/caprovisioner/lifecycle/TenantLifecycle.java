@@ -1,6 +1,8 @@
 package io.caprovisioner.lifecycle;
 
+import io.caprovisioner.db.BackupStatus;
 import io.caprovisioner.db.BackupStore;
+import io.caprovisioner.db.RestoreStore;
 import io.caprovisioner.db.CredentialTokens;
 import io.caprovisioner.db.LogStatus;
 import io.caprovisioner.db.MessageKind;
@@ -48,6 +50,7 @@ public final class TenantLifecycle {
   private final MessageOutbox outbox = new MessageOutbox();
   private final CredentialTokens tokens = new CredentialTokens();
   private final BackupStore backups = new BackupStore();
+  private final RestoreStore restores = new RestoreStore();
 
   public TenantLifecycle(Pool pool, Config.Tenants settings, PlanCatalog plans) {
     this.pool = pool;
@@ -327,6 +330,37 @@ public final class TenantLifecycle {
               .compose(v -> intent(sql, id, IntentKind.BACKUP, requestedBy, Optional.empty()))
               .map(r.id()));
     });
+  }
+
+  /**
+   * {@code POST /admin/tenants/{id}/restore}: the site's database and media brought back from one of
+   * its backups. The reconcile scales the site to zero (a commit), loads the backup with a Job, and
+   * brings the site back (a commit), each a step with its log. Only an active site, from one of its
+   * own backups that is done. Returns {@code {tenant_id, restore_id, backup_id, job_id}}.
+   */
+  public Future<JsonObject> requestRestore(long id, long backupId, String requestedBy) {
+    return pool.withTransaction(sql -> locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.ACTIVE) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only an active site can be restored"));
+      }
+      return backups.byId(sql, backupId).compose(b -> {
+        if (b.isEmpty() || b.get().tenantId() != id) {
+          return Future.failedFuture(LifecycleException.invalid("backup_id " + backupId + " is not a backup of tenant "
+              + t.names().namespace()));
+        }
+        if (b.get().status() != BackupStatus.DONE) {
+          return Future.failedFuture(LifecycleException.conflict("backup " + backupId + " is " + b.get().status().wire()
+              + "; only a backup that is done can be restored"));
+        }
+        return restores.request(sql, id, backupId, requestedBy)
+            .compose(restoreId -> log.append(sql, id, "request", LogStatus.INFO, "restore " + restoreId + " of backup "
+                    + backupId + " requested by " + requestedBy)
+                .compose(v -> intentJob(sql, id, IntentKind.RESTORE, requestedBy, Optional.empty()))
+                .map(jobId -> new JsonObject().put("tenant_id", id).put("restore_id", restoreId)
+                    .put("backup_id", backupId).put("job_id", jobId)));
+      });
+    }));
   }
 
   private Future<Void> move(SqlConnection sql, Tenant t, TenantStatus next, String message,

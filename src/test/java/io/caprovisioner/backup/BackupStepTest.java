@@ -78,12 +78,16 @@ class BackupStepTest {
 
   @BeforeAll
   static void storage() {
+    TestMariaDb.start();
+    LocalJobRunner.assumeClientsRun(Path.of("target", "mariadb-binaries", "bin"));
     s3 = new TestS3("ca-backups");
   }
 
   @AfterAll
   static void closeStorage() {
-    s3.close();
+    if (s3 != null) {
+      s3.close();
+    }
   }
 
   @BeforeEach
@@ -241,6 +245,99 @@ class BackupStepTest {
     // the database went after the backup had it
     assertThat(await(mysql.admin().query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"
         + t.names().database() + "'").execute()).iterator().next().getLong(0)).isZero();
+  }
+
+  private Backup takenBackup(Tenant t, String key) {
+    long id = await(lifecycle.requestBackup(t.id(), BackupKind.ON_DEMAND, key, "admin"));
+    Backup b = settled(id);
+    assertThat(b.status()).as("backup %s; Job output: %s", b, jobs.output).isEqualTo(BackupStatus.DONE);
+    return b;
+  }
+
+  private String stepState(Tenant t, String step) {
+    List<io.vertx.sqlclient.Row> rows = db.rows("SELECT state FROM tenant_steps WHERE tenant_id = $1 AND step = $2",
+        t.id(), step);
+    return rows.isEmpty() ? "none" : rows.get(0).getString(0);
+  }
+
+  private List<String> titles(Tenant t) {
+    List<String> out = new java.util.ArrayList<>();
+    await(mysql.admin().withConnection(c -> c.query("USE " + t.names().database()).execute()
+        .compose(v -> c.query("SELECT id, title FROM objects ORDER BY id").execute())))
+        .forEach(r -> out.add(r.getInteger(0) + " " + r.getString(1)));
+    return out;
+  }
+
+  private long tables(Tenant t) {
+    return await(mysql.admin().query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
+        + t.names().database() + "'").execute()).iterator().next().getLong(0);
+  }
+
+  @Test
+  void aRestoreBringsBackTheDatabaseAndTheMediaAsTheBackupHadThemWithTheSiteDownMeanwhile() throws Exception {
+    Tenant t = activeTenant("museum-bk-four");
+    write(t, "CREATE TABLE objects (id INT PRIMARY KEY, title VARCHAR(100))");
+    write(t, "INSERT INTO objects VALUES (1, 'Amphora'), (2, 'Herbarium sheet')");
+    Path mediaDir = jobs.media(t.names().namespace()).resolve("media").resolve(t.names().appName());
+    Files.createDirectories(mediaDir);
+    Files.writeString(mediaDir.resolve("a.txt"), "as backed up");
+    Backup b = takenBackup(t, "before the accident");
+
+    // after the backup: rows changed, added, deleted; a new table; media changed and added
+    write(t, "INSERT INTO objects VALUES (3, 'Written after the backup')");
+    write(t, "UPDATE objects SET title = 'Renamed after' WHERE id = 1");
+    write(t, "DELETE FROM objects WHERE id = 2");
+    write(t, "CREATE TABLE later (id INT)");
+    Files.writeString(mediaDir.resolve("a.txt"), "changed after");
+    Files.writeString(mediaDir.resolve("b.txt"), "added after");
+    int commits = gitops.commits.size();
+
+    io.vertx.core.json.JsonObject r = await(lifecycle.requestRestore(t.id(), b.id(), "admin"));
+    long restoreId = r.getLong("restore_id");
+    await().atMost(Duration.ofSeconds(60)).until(() -> "done".equals(stepState(t, RestoreScaleStep.UP)));
+
+    assertThat(titles(t)).containsExactly("1 Amphora", "2 Herbarium sheet");
+    assertThat(tables(t)).isEqualTo(1); // `later` is gone too
+    assertThat(Files.readString(mediaDir.resolve("a.txt"))).isEqualTo("as backed up");
+    assertThat(mediaDir.resolve("b.txt")).doesNotExist();
+    // the Job checked the download against the checksum recorded at backup time
+    Job restoreJob = client.batch().v1().jobs().inNamespace(t.names().namespace())
+        .withName(BackupJob.restoreName(restoreId)).get();
+    assertThat(restoreJob.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> {
+          assertThat(e.getName()).isEqualTo("BACKUP_SHA256");
+          assertThat(e.getValue()).isEqualTo(b.sha256().get());
+        });
+    assertThat(jobs.output.get(BackupJob.restoreName(restoreId))).contains("backup.tar.gz: OK");
+    // down by a commit, back by a commit, each a step with its log
+    assertThat(gitops.commits.subList(commits, gitops.commits.size())).hasSize(2).satisfiesExactly(
+        c -> assertThat(c).endsWith("tenant-museum-bk-four suspended"),
+        c -> assertThat(c).endsWith("tenant-museum-bk-four active"));
+    assertThat(log(t)).anySatisfy(l -> assertThat(l).startsWith("restore.scale-down succeeded: site scaled to zero"))
+        .anySatisfy(l -> assertThat(l).startsWith("restore.load succeeded: restore " + restoreId + " of backup "
+            + b.id() + " loaded"))
+        .anySatisfy(l -> assertThat(l).startsWith("restore.scale-up succeeded: site back after restore"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> tenant(t.id()).statusDetail().isEmpty());
+    assertThat(tenant(t.id()).status()).isEqualTo(TenantStatus.ACTIVE);
+  }
+
+  @Test
+  void aBackupWhoseBytesNoLongerMatchItsChecksumIsNotLoadedAndTheSiteStaysDown() {
+    Tenant t = activeTenant("museum-bk-five");
+    write(t, "CREATE TABLE objects (id INT PRIMARY KEY, title VARCHAR(100))");
+    write(t, "INSERT INTO objects VALUES (1, 'Amphora')");
+    Backup b = takenBackup(t, "to be damaged");
+    write(t, "INSERT INTO objects VALUES (2, 'Written after the backup')");
+    // the object is replaced behind the service's back
+    s3.client().putObject(p -> p.bucket(s3.bucket).key(b.objectKey().get()),
+        software.amazon.awssdk.core.sync.RequestBody.fromString("not the backup"));
+
+    io.vertx.core.json.JsonObject r = await(lifecycle.requestRestore(t.id(), b.id(), "admin"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> "failed".equals(stepState(t, RestoreLoadStep.NAME)));
+    assertThat(jobs.output.get(BackupJob.restoreName(r.getLong("restore_id")))).contains("FAILED");
+    assertThat(titles(t)).containsExactly("1 Amphora", "2 Written after the backup"); // untouched
+    assertThat(gitops.commits.get(gitops.commits.size() - 1)).endsWith("tenant-museum-bk-five suspended");
+    assertThat(stepState(t, RestoreScaleStep.UP)).isEqualTo("none");
   }
 
   private static void untar(Path dir, String mode, String file) throws IOException, InterruptedException {

@@ -88,12 +88,15 @@ class FleetRolloutTest {
 
   @BeforeAll
   static void storage() {
+    LocalJobRunner.assumeClientsRun(Path.of("target", "mariadb-binaries", "bin"));
     s3 = new TestS3("ca-backups");
   }
 
   @AfterAll
   static void closeStorage() {
-    s3.close();
+    if (s3 != null) {
+      s3.close();
+    }
   }
 
   @BeforeEach
