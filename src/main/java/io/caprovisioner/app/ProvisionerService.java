@@ -1,6 +1,7 @@
 package io.caprovisioner.app;
 
 import io.caprovisioner.api.AdminRoutes;
+import io.caprovisioner.api.BackupRoutes;
 import io.caprovisioner.api.HealthRoutes;
 import io.caprovisioner.api.HistoryRoutes;
 import io.caprovisioner.api.MessageRoutes;
@@ -11,6 +12,10 @@ import io.caprovisioner.db.Database;
 import io.caprovisioner.gitimport.GitImport;
 import io.caprovisioner.gitops.JGitGitopsWriter;
 import io.caprovisioner.jobs.JobRunner;
+import io.caprovisioner.rollout.RolloutDriver;
+import io.caprovisioner.rollout.RolloutFailures;
+import io.caprovisioner.rollout.RolloutRoutes;
+import io.caprovisioner.rollout.Rollouts;
 import io.caprovisioner.jobs.RunnerOptions;
 import io.caprovisioner.k8s.KubernetesClients;
 import io.caprovisioner.lifecycle.JobKind;
@@ -182,7 +187,9 @@ public final class ProvisionerService {
     // waits behind a hung Kubernetes API or MySQL
     p.runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(p.pool, config, p.gitops,
             renderer, p.kubernetes, p.k8sWorkers, p.mysql, pipeline, p.metrics,
-            DependencySlots.forWorkers(config.jobs().workers(), pipeline.awaitPoll())))
+            DependencySlots.forWorkers(config.jobs().workers(), pipeline.awaitPoll()),
+            RolloutWiring.steps(p.vertx), new RolloutFailures()))
+        .register(JobKind.ROLLOUT_ADVANCE.wire(), new RolloutDriver(lifecycle, RolloutWiring.POLL))
         .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents), STRIPE_APPLY_SLOTS)
         .register(JobKind.MAIL_SEND.wire(), p.mail, MAIL_SEND_SLOTS);
     p.api = new ApiServer(p.vertx, config.secrets().adminApiToken());
@@ -192,15 +199,19 @@ public final class ProvisionerService {
         .routes(new OpenApiRoutes()::mount)
         .routes(r -> new TenantRoutes(p.pool, lifecycle).mount(r, body))
         .routes(new AdminRoutes(p.pool, lifecycle)::mount)
+        .routes(r -> new BackupRoutes(p.pool, lifecycle).mount(r, body))
         .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
         .routes(new StripeRoutes(p.pool, config, p.stripeEvents, p.metrics)::mount)
         .routes(p.gitImport::mount)
         .routes(new CredentialsRoutes(p.pool, config)::mount)
         .routes(new MessageRoutes(p.pool)::mount)
+        .routes(r -> new RolloutRoutes(new Rollouts(p.pool, lifecycle, config.chart().version(),
+            config.tenants().image())).mount(r, body))
         .routes(new BillingRoutes(p.vertx, p.pool, config)::mount);
     OnboardingWiring.mount(p.api, p.vertx, p.pool, config, p.listeningPort::get);
     p.management = new ManagementServer(p.vertx,
-        new MetricsEndpoint(p.registry, new FleetGauges(p.pool, config.plans(), p.registry)));
+        new MetricsEndpoint(p.registry, new FleetGauges(p.pool, config.plans(), p.registry,
+            config.chart().version(), config.tenants().image())));
     int port;
     int managementPort;
     try {

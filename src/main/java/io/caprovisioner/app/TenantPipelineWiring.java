@@ -1,5 +1,10 @@
 package io.caprovisioner.app;
 
+import io.caprovisioner.backup.BackupStep;
+import io.caprovisioner.backup.BackupStorage;
+import io.caprovisioner.backup.FinalBackupStep;
+import io.caprovisioner.backup.RestoreLoadStep;
+import io.caprovisioner.backup.RestoreScaleStep;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.crypto.SecretBox;
 import io.caprovisioner.gitops.GitopsWriter;
@@ -15,6 +20,7 @@ import io.caprovisioner.mysql.MysqlCreateStep;
 import io.caprovisioner.mysql.MysqlDropStep;
 import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.pipeline.DependencySlots;
+import io.caprovisioner.pipeline.GaveUpListener;
 import io.caprovisioner.pipeline.GitCommitStep;
 import io.caprovisioner.pipeline.GitRemoveStep;
 import io.caprovisioner.pipeline.PipelineOptions;
@@ -47,13 +53,17 @@ public final class TenantPipelineWiring {
       KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options,
       StepObserver observer) {
     return reconciler(pool, config, gitops, renderer, kubernetes, k8sWorkers, mysql, options, observer,
-        DependencySlots.unbounded());
+        DependencySlots.unbounded(), TenantPlan.UpgradeSteps.NONE, GaveUpListener.NONE);
   }
 
-  /** @param dependencySlots how many reconciles may be in a cluster or MySQL step at once (the rest: git work) */
+  /**
+   * @param dependencySlots how many reconciles may be in a cluster or MySQL step at once (the rest: git work)
+   * @param upgrade a fleet rollout's steps in a running tenant's reconcile
+   * @param gaveUp told when a tenant's reconcile gives up (its rollout counts it as failed)
+   */
   public static TenantReconciler reconciler(Pool pool, Config config, GitopsWriter gitops, TenantRenderer renderer,
       KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options,
-      StepObserver observer, DependencySlots dependencySlots) {
+      StepObserver observer, DependencySlots dependencySlots, TenantPlan.UpgradeSteps upgrade, GaveUpListener gaveUp) {
     DependencySlots d = dependencySlots;
     TenantCredentials credentials = new TenantCredentials(new SecretBox(config.secrets().secretKey()));
     Kube kube = new Kube(kubernetes, k8sWorkers, options.unavailableRetry());
@@ -61,8 +71,15 @@ public final class TenantPipelineWiring {
     GitopsAwaitStep await = new GitopsAwaitStep(kube, resources, renderer, options.awaitPoll(),
         options.awaitTimeout());
     GitopsGoneStep gone = new GitopsGoneStep(kube, resources, options.awaitPoll());
+    BackupStep backup = new BackupStep(kube, BackupStorage.of(config.backups()), config.backups(),
+        options.installPoll(), options.unavailableRetry());
+    GitCommitStep commit = new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name()),
+        options.unavailableRetry());
+    TenantPlan.DataSteps data = new TenantPlan.DataSteps(backup, List.of(RestoreScaleStep.down(commit, await),
+        new RestoreLoadStep(kube, config.backups(), options.installPoll(), options.unavailableRetry()),
+        RestoreScaleStep.up(commit, await)), new FinalBackupStep(backup, config.backups()));
     TenantPlan plan = new TenantPlan(new TenantPlan.Steps(
-        new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name()), options.unavailableRetry()),
+        commit,
         d.around(new MysqlCreateStep(mysql, credentials, options.unavailableRetry())),
         d.around(new K8sPrepareStep(kube, credentials, config.mysql(), options.unavailableRetry())),
         d.around(await),
@@ -75,7 +92,7 @@ public final class TenantPipelineWiring {
         d.around(new MysqlDropStep(mysql, options.unavailableRetry(),
             List.of(MysqlCreateStep.NAME, CaInstallStep.NAME))),
         d.around(new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME,
-            CaInstallStep.NAME)))));
-    return new TenantReconciler(pool, config.plans(), plan, observer);
+            CaInstallStep.NAME)))), data, upgrade);
+    return new TenantReconciler(pool, config.plans(), plan, observer, gaveUp);
   }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     exitCodeList = {"0:done", "1:failed (the message says what)", "2:bad usage or configuration"},
     description = "Control plane of a hosted CollectiveAccess service.",
     subcommands = {ServeCommand.class, DbCommand.class, VersionCommand.class, StripeCommand.class,
-        TenantCommand.class, ValidateCommand.class, SecretsCommand.class, BenchCommand.class})
+        TenantCommand.class, ValidateCommand.class, SecretsCommand.class, BenchCommand.class, FleetCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

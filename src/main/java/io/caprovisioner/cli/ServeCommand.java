@@ -60,6 +60,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       {"MAIL_FROM", "sender of customer messages"},
       {"MAIL_TEMPLATE_DIR", "operator-edited message templates"},
       {"CREDENTIALS_LINK_HOURS", "how long the one-time password link works (72)"},
+      {"BACKUP_S3_ENDPOINT, BACKUP_S3_BUCKET, BACKUP_S3_REGION", "S3-compatible storage of tenant backups"},
+      {"BACKUP_S3_ACCESS_KEY_ID, BACKUP_S3_SECRET_ACCESS_KEY", "its credentials (from a Secret)"},
+      {"BACKUP_IMAGE", "image of the backup and restore Jobs (docker.io/library/mariadb:11.4)"},
+      {"BACKUP_FINAL_DAYS", "how long the final backup before a purge is kept (90)"},
+      {"BACKUP_JOB_TIMEOUT_MINUTES", "a backup or restore Job's deadline (120)"},
   };
 
   /** The footer of {@code serve --help}: the environment and an example. */

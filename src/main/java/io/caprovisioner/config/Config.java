@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public record Config(Path home, boolean devMode, Http http, Postgres postgres, Secrets secrets, Stripe stripe,
     Gitops gitops, Chart chart, TenantMysql mysql, Kubernetes kubernetes, Jobs jobs, Tenants tenants,
-    PlanCatalog plans, Brand brand, Signup signup, Mail mail, Operations operations) {
+    PlanCatalog plans, Brand brand, Signup signup, Mail mail, Operations operations, Backups backups) {
 
   /**
    * The customer pages ({@code /signup}, {@code /welcome}).
@@ -31,7 +31,7 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
   /** The same configuration with another shared MySQL (dev mode's embedded one, chosen at start). */
   public Config withMysql(TenantMysql other) {
     return new Config(home, devMode, http, postgres, secrets, stripe, gitops, chart, other, kubernetes, jobs, tenants,
-        plans, brand, signup, mail, operations);
+        plans, brand, signup, mail, operations, backups);
   }
 
   /**
@@ -198,5 +198,45 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
    * @param retentionDays  TENANT_RETENTION_DAYS, how long a deleted tenant's data is kept
    */
   public record Tenants(String baseDomain, String image, String certIssuer, int retentionDays) {
+  }
+
+  /**
+   * Backups of tenants to S3-compatible object storage (issue 14).
+   *
+   * @param endpoint        BACKUP_S3_ENDPOINT, e.g. {@code https://s3.eu-central-1.amazonaws.com}; empty: no backups
+   *                        can run (a requested one waits and says so)
+   * @param bucket          BACKUP_S3_BUCKET; each tenant's objects live under {@code <namespace>/}
+   * @param region          BACKUP_S3_REGION, for the request signature
+   * @param accessKeyId     BACKUP_S3_ACCESS_KEY_ID (from the service's Secret)
+   * @param secretAccessKey BACKUP_S3_SECRET_ACCESS_KEY (from the service's Secret)
+   * @param image           BACKUP_IMAGE: the backup and restore Jobs' image; it needs {@code mariadb-dump},
+   *                        {@code mariadb}, {@code tar}, {@code gzip}, {@code sha256sum} and {@code curl} 7.75 or newer
+   * @param finalDays       BACKUP_FINAL_DAYS: how long the final backup taken before a purge is kept; 0: none is taken
+   * @param jobTimeout      BACKUP_JOB_TIMEOUT_MINUTES: a backup or restore Job's activeDeadlineSeconds
+   */
+  public record Backups(Optional<String> endpoint, Optional<String> bucket, String region, Optional<String> accessKeyId,
+      Optional<String> secretAccessKey, String image, int finalDays, Duration jobTimeout) {
+
+    /** What keeps backups from running, if anything. */
+    public Optional<String> missing() {
+      if (endpoint.isEmpty()) {
+        return Optional.of("BACKUP_S3_ENDPOINT is not set");
+      }
+      if (bucket.isEmpty()) {
+        return Optional.of("BACKUP_S3_BUCKET is not set");
+      }
+      if (accessKeyId.isEmpty() || secretAccessKey.isEmpty()) {
+        return Optional.of("BACKUP_S3_ACCESS_KEY_ID and BACKUP_S3_SECRET_ACCESS_KEY are not both set");
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+      return "Backups[endpoint=" + endpoint + ", bucket=" + bucket + ", region=" + region + ", accessKeyId="
+          + accessKeyId.map(k -> "set").orElse("unset") + ", secretAccessKey="
+          + secretAccessKey.map(k -> "set").orElse("unset") + ", image=" + image + ", finalDays=" + finalDays
+          + ", jobTimeout=" + jobTimeout + "]";
+    }
   }
 }

@@ -154,7 +154,28 @@ public final class ConfigLoader {
         new Config.Secrets(adminToken, secretKey, adminTokenFile), stripe, gitops, chart, mysql,
         new Config.Kubernetes(get("KUBERNETES_IN_CLUSTER").map(v -> bool("KUBERNETES_IN_CLUSTER", v)).orElse(false)),
         new Config.Jobs(integer("JOB_WORKERS", 4, 0, 256)), tenants, plans, brand, signup, mail(home, brand, tenants),
-        operations(port));
+        operations(port), backups());
+  }
+
+  private Config.Backups backups() {
+    Optional<String> endpoint = get("BACKUP_S3_ENDPOINT");
+    endpoint.ifPresent(e -> {
+      if (!e.matches("https?://[^/@?#\\s]+")) {
+        throw new ConfigException("BACKUP_S3_ENDPOINT must be http(s)://host[:port] without credentials or a "
+            + "path, not '" + e + "' (the bucket is BACKUP_S3_BUCKET)");
+      }
+    });
+    Optional<String> bucket = get("BACKUP_S3_BUCKET");
+    bucket.ifPresent(b -> {
+      if (!b.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+        throw new ConfigException("BACKUP_S3_BUCKET must be an S3 bucket name (3-63 lower-case letters, digits, "
+            + "dots, hyphens), not '" + b + "'");
+      }
+    });
+    return new Config.Backups(endpoint, bucket, get("BACKUP_S3_REGION").orElse("us-east-1"),
+        get("BACKUP_S3_ACCESS_KEY_ID"), get("BACKUP_S3_SECRET_ACCESS_KEY"),
+        get("BACKUP_IMAGE").orElse("docker.io/library/mariadb:11.4"), integer("BACKUP_FINAL_DAYS", 90, 0, 3650),
+        Duration.ofMinutes(integer("BACKUP_JOB_TIMEOUT_MINUTES", 120, 1, 24 * 60)));
   }
 
   /**

@@ -42,6 +42,28 @@ public final class TenantRepository {
         .map(TenantRepository::all);
   }
 
+  /** Every tenant with {@code status}, by id: a rollout's candidates. */
+  public Future<List<Tenant>> withStatus(SqlClient sql, TenantStatus status) {
+    return sql.preparedQuery(SELECT + "WHERE t.status = $1 ORDER BY t.id").execute(Tuple.of(status.wire()))
+        .map(TenantRepository::all);
+  }
+
+  /** Tenants of the fleet (not deleted) per pinned chart version and image (null: the configured default). */
+  public record VersionCount(Optional<String> chartVersion, Optional<String> image, long tenants) {
+  }
+
+  /** Drift in one aggregate query: who runs what. */
+  public Future<List<VersionCount>> versionCounts(SqlClient sql) {
+    return sql.query("SELECT chart_version, image, count(*) AS n FROM tenants WHERE status <> 'deleted' "
+            + "GROUP BY chart_version, image ORDER BY count(*) DESC, chart_version NULLS FIRST, image NULLS FIRST")
+        .execute().map(rows -> {
+          List<VersionCount> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new VersionCount(Optional.ofNullable(r.getString("chart_version")),
+              Optional.ofNullable(r.getString("image")), r.getLong("n"))));
+          return out;
+        });
+  }
+
   public Future<Optional<Tenant>> byId(SqlClient sql, long id) {
     return sql.preparedQuery(SELECT + "WHERE t.id = $1").execute(Tuple.of(id)).map(TenantRepository::first);
   }
@@ -266,6 +288,16 @@ public final class TenantRepository {
     return setColumn(sql, id, "chart_version", chartVersion);
   }
 
+  /** @param image null: the configured CA_DOCKER_IMAGE */
+  public Future<Void> setImage(SqlClient sql, long id, String image) {
+    return setColumn(sql, id, "image", image);
+  }
+
+  /** The rollout whose upgrade or rollback the tenant's next commit carries. */
+  public Future<Void> setRollout(SqlClient sql, long id, long rolloutId) {
+    return setColumn(sql, id, "rollout_id", rolloutId);
+  }
+
   public Future<Void> setUser(SqlClient sql, long id, long userId) {
     return setColumn(sql, id, "user_id", userId);
   }
@@ -303,6 +335,7 @@ public final class TenantRepository {
         Optional.ofNullable(r.getOffsetDateTime("deletion_due_at")), r.getLong("generation"),
         Optional.ofNullable(r.getString("intent")).map(kind -> new Intent(IntentKind.fromWire(kind),
             r.getString("intent_by"), Optional.ofNullable(r.getString("intent_stripe_event")))),
-        r.getInteger("admin_password_rotation"));
+        r.getInteger("admin_password_rotation"), r.getLong("backup_requested"), r.getLong("restore_requested"),
+        Optional.ofNullable(r.getString("image")), Optional.ofNullable(r.getLong("rollout_id")));
   }
 }

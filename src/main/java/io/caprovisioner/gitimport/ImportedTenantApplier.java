@@ -56,6 +56,8 @@ final class ImportedTenantApplier {
         .compose(t -> tenants.setAdminEmailInGit(sql, t.id(), true).map(t))
         .compose(t -> git.chartVersion().isEmpty() ? Future.succeededFuture(t)
             : tenants.setChartVersion(sql, t.id(), git.chartVersion().get()).map(t))
+        .compose(t -> git.image().isEmpty() ? Future.succeededFuture(t)
+            : tenants.setImage(sql, t.id(), git.image().get()).map(t))
         .compose(t -> git.state() == TenantState.SUSPENDED
             ? lifecycle.suspend(sql, t.id(), requestedBy, Optional.empty()) : Future.succeededFuture(t))
         .map(t -> List.of("imported: new manual tenant on plan " + git.plan().name()
@@ -89,6 +91,12 @@ final class ImportedTenantApplier {
       String message = "chart version " + db.chartVersion().orElse("default") + " -> "
           + git.chartVersion().orElse("default") + " from Git (commit " + shortSha(commit) + ")";
       chain = chain.compose(v -> lifecycle.changeChartVersion(sql, t.id(), git.chartVersion(), requestedBy))
+          .compose(v -> log.append(sql, t.id(), LOG_STEP, LogStatus.INFO, message)).map(x -> done.add(message)).mapEmpty();
+    }
+    if (!db.image().equals(git.image())) {
+      String message = "image " + db.image().orElse("default") + " -> " + git.image().orElse("default")
+          + " from Git (commit " + shortSha(commit) + ")";
+      chain = chain.compose(v -> lifecycle.changeImage(sql, t.id(), git.image(), requestedBy))
           .compose(v -> log.append(sql, t.id(), LOG_STEP, LogStatus.INFO, message)).map(x -> done.add(message)).mapEmpty();
     }
     if (!db.adminEmail().map(String::toLowerCase).equals(git.adminEmail().map(String::toLowerCase))) {
@@ -145,6 +153,9 @@ final class ImportedTenantApplier {
     }
     if (!db.chartVersion().equals(git.chartVersion())) {
       d.add("chartVersion");
+    }
+    if (!db.image().equals(git.image())) {
+      d.add("image");
     }
     if (!db.stripeCustomerId().equals(git.stripeCustomerId())) {
       d.add("stripeCustomer");

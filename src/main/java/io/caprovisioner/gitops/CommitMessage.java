@@ -11,6 +11,7 @@ import java.util.Optional;
 final class CommitMessage {
   static final String TENANT = "Tenant";
   static final String ACTION = "Action";
+  static final String ROLLOUT = "Rollout";
   static final String STRIPE_EVENT = "Stripe-Event";
   static final String REQUESTED_BY = "Requested-By";
 
@@ -27,10 +28,18 @@ final class CommitMessage {
       case PLAN_CHANGE -> "Move " + ns + " to plan " + plan;
       case DELETE -> "Delete " + ns;
       case IMPORT -> "Import " + ns + " (" + desired.source().wire() + ", plan " + plan + ")";
+      case UPGRADE -> "Upgrade " + ns + " to " + runs(desired);
+      case ROLLBACK -> "Roll " + ns + " back to " + runs(desired);
+      case RESTORE -> desired.state() == io.caprovisioner.tenant.TenantState.SUSPENDED
+          ? "Scale " + ns + " to zero for a restore of its data" : "Bring " + ns + " back after a restore";
     };
     String body = "Plan " + plan + ", state " + desired.state().wire() + ", source " + desired.source().wire()
         + ", site https://" + desired.names().domain() + ".";
     return compose(subject, body, ns, change);
+  }
+
+  private static String runs(TenantDesired desired) {
+    return "chart " + desired.chartVersion().orElse("default") + ", image " + desired.image().orElse("default");
   }
 
   static String forRemove(TenantNames names, GitChange change) {
@@ -48,6 +57,7 @@ final class CommitMessage {
     StringBuilder m = new StringBuilder(subject).append("\n\n").append(body).append("\n\n");
     trailer(m, TENANT, namespace);
     trailer(m, ACTION, change.action().trailer());
+    change.rolloutId().ifPresent(r -> trailer(m, ROLLOUT, Long.toString(r)));
     change.stripeEventId().ifPresent(e -> trailer(m, STRIPE_EVENT, e));
     trailer(m, REQUESTED_BY, change.requestedBy());
     return m.toString();

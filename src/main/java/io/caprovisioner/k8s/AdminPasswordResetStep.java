@@ -66,9 +66,10 @@ public final class AdminPasswordResetStep implements TenantStep {
     }
     long id = ctx.tenant().id();
     TenantNames names = ctx.tenant().names();
+    String image = ctx.desired().imageOr(tenants.image());
     return credentials.adminPasswordFor(ctx.pool(), id, rotation)
         .compose(password -> credentials.email(ctx.pool(), id).compose(email -> kube.step(() -> converge(names,
-            rotation, password, email.orElse("administrator@" + names.domain())))))
+            image, rotation, password, email.orElse("administrator@" + names.domain())))))
         .compose(outcome -> !(outcome instanceof Outcome.Done) ? Future.succeededFuture(outcome)
             // older links would show an older password: only the one in this message works
             : ctx.job().fenced(sql -> tokens.revokeAll(sql, id)
@@ -76,10 +77,10 @@ public final class AdminPasswordResetStep implements TenantStep {
                 .map(outcome));
   }
 
-  private Outcome converge(TenantNames names, int rotation, String password, String email) {
+  private Outcome converge(TenantNames names, String image, int rotation, String password, String email) {
     List<String> changes = new ArrayList<>();
     K8sPrepareStep.ensureSecret(kube.client(), TenantSecrets.admin(names, password, email), changes);
-    Job desired = PasswordResetJob.of(names, tenants.image(), caRoot, rotation);
+    Job desired = PasswordResetJob.of(names, image, caRoot, rotation);
     var jobs = kube.client().batch().v1().jobs().inNamespace(names.namespace());
     Job current = jobs.withName(desired.getMetadata().getName()).get();
     if (current == null) {

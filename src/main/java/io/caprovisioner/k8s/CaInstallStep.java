@@ -1,6 +1,7 @@
 package io.caprovisioner.k8s;
 
 import io.caprovisioner.k8s.model.InstallJob;
+import io.caprovisioner.k8s.model.JobVerdict;
 import io.caprovisioner.k8s.model.Redactor;
 
 import io.caprovisioner.config.Config;
@@ -10,10 +11,7 @@ import io.caprovisioner.pipeline.TenantStep;
 import io.caprovisioner.pipeline.ReconcileContext;
 import io.caprovisioner.pipeline.StepFailure;
 import io.caprovisioner.tenant.TenantNames;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -49,10 +47,19 @@ public final class CaInstallStep implements TenantStep {
     return NAME;
   }
 
+  /**
+   * Once for a site on the configured image; a tenant's own image (a rollout's) names its Job, so a
+   * new image runs {@code caUtils update-database-schema} again and the same image does not.
+   */
+  @Override
+  public String target(ReconcileContext work) {
+    return work.desired().image().map(InstallJob::name).orElse("done");
+  }
+
   @Override
   public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
     TenantNames names = work.tenant().names();
-    Job desired = InstallJob.of(names, tenants.image(), work.plan().caProfile(), caRoot);
+    Job desired = InstallJob.of(names, work.desired().imageOr(tenants.image()), work.plan().caProfile(), caRoot);
     boolean late = OffsetDateTime.now().isAfter(startedAt.plus(timeout));
     long id = work.tenant().id();
     return credentials.databasePassword(work.pool(), id)
@@ -74,47 +81,18 @@ public final class CaInstallStep implements TenantStep {
     if (current == null) {
       return Outcome.waitFor("installer Job " + name + " is being replaced", poll);
     }
-    JobStatus status = current.getStatus();
-    if (hasCondition(status, "Complete") || (status != null && status.getSucceeded() != null
-        && status.getSucceeded() > 0)) {
+    JobVerdict verdict = JobVerdict.of(current);
+    if (verdict == JobVerdict.SUCCEEDED) {
       return Outcome.done("installer Job " + name + " succeeded");
     }
-    boolean failed = hasCondition(status, "Failed") || (status != null && status.getFailed() != null
-        && status.getFailed() > 0);
+    boolean failed = verdict == JobVerdict.FAILED;
     if (failed || late) {
-      String tail = Redactor.redact(logTail(ns, name), secrets);
+      String tail = Redactor.redact(kube.logTail(ns, name, LOG_LINES), secrets);
       jobs.withName(name).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
           .delete();
       throw new StepFailure("installer Job " + name + (failed ? " failed" : " timed out after "
           + timeout.toMinutes() + " min") + (tail.isBlank() ? "" : "; last log lines:\n" + tail));
     }
     return Outcome.waitFor("installer Job " + name + " running", poll);
-  }
-
-  private static boolean hasCondition(JobStatus status, String type) {
-    if (status == null || status.getConditions() == null) {
-      return false;
-    }
-    for (JobCondition c : status.getConditions()) {
-      if (type.equals(c.getType()) && "True".equals(c.getStatus())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Best effort: the pod may be gone, or logs not served (the mock API server has none). */
-  private String logTail(String ns, String jobName) {
-    try {
-      List<Pod> pods = kube.client().pods().inNamespace(ns).withLabel("job-name", jobName).list().getItems();
-      if (pods.isEmpty()) {
-        return "";
-      }
-      String log = kube.client().pods().inNamespace(ns).withName(pods.get(pods.size() - 1).getMetadata().getName())
-          .tailingLines(LOG_LINES).getLog();
-      return log == null ? "" : log.strip();
-    } catch (RuntimeException e) {
-      return "(log not available: " + e.getMessage() + ")";
-    }
   }
 }

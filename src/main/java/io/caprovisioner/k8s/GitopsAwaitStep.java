@@ -10,6 +10,7 @@ import io.caprovisioner.pipeline.StepFailure;
 import io.caprovisioner.k8s.model.ApplicationReadiness.State;
 import io.caprovisioner.k8s.model.ApplicationReadiness.Verdict;
 import io.caprovisioner.render.TenantRenderer;
+import io.caprovisioner.tenant.TenantDesired;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -50,6 +51,11 @@ public final class GitopsAwaitStep implements TenantStep {
   @Override
   public Future<Outcome> run(ReconcileContext work, OffsetDateTime startedAt) {
     return await(work, startedAt, target(work));
+  }
+
+  /** The same wait for another state than the desired one (a restore's site scaled to zero). */
+  public Future<Outcome> awaitState(ReconcileContext work, TenantDesired state, OffsetDateTime startedAt) {
+    return await(work, startedAt, renderer.render(state).specHash());
   }
 
   private Future<Outcome> await(ReconcileContext work, OffsetDateTime startedAt, String expected) {

@@ -105,7 +105,8 @@ public final class K8sPrepareStep extends GuardedStep {
     return missing;
   }
 
-  static void ensureSecret(KubernetesClient client, Secret desired, List<String> changes) {
+  /** The Secret created when absent and replaced only when its values differ; {@code changes} says which. */
+  public static void ensureSecret(KubernetesClient client, Secret desired, List<String> changes) {
     String ns = desired.getMetadata().getNamespace();
     String name = desired.getMetadata().getName();
     var secret = client.secrets().inNamespace(ns).withName(name);

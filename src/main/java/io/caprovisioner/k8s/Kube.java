@@ -2,12 +2,14 @@ package io.caprovisioner.k8s;
 
 import io.caprovisioner.jobs.Errors;
 import io.caprovisioner.jobs.Outcome;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -40,10 +42,19 @@ public final class Kube {
 
   /** Like {@link #call}, then: unreachable cluster → wait with the reason. */
   public Future<Outcome> step(Callable<Outcome> work) {
-    return call(work).recover(e -> unreachable(e)
+    return call(work).recover(this::waitIfUnreachable);
+  }
+
+  /** Like {@link #step(Callable)}, with {@code then} continuing off the worker (fenced writes, further calls). */
+  public <T> Future<Outcome> stepThen(Callable<T> work, Function<T, Future<Outcome>> then) {
+    return call(work).transform(ar -> ar.succeeded() ? then.apply(ar.result()) : waitIfUnreachable(ar.cause()));
+  }
+
+  private Future<Outcome> waitIfUnreachable(Throwable e) {
+    return unreachable(e)
         ? Future.succeededFuture(Outcome.waitFor("Kubernetes API at " + client.getMasterUrl()
             + " is unreachable: " + Errors.message(rootCause(e)) + " (" + CLUSTER_HELP + ")", retry))
-        : Future.failedFuture(e));
+        : Future.failedFuture(e);
   }
 
   public <T> Future<Outcome> step(Callable<T> work, Function<T, Outcome> then) {
@@ -68,5 +79,20 @@ public final class Kube {
       t = t.getCause();
     }
     return t;
+  }
+
+  /** The last lines of a Job's newest pod's log. Best effort: the pod may be gone, or logs not served (the mock API server has none). */
+  public String logTail(String namespace, String jobName, int lines) {
+    try {
+      List<Pod> pods = client.pods().inNamespace(namespace).withLabel("job-name", jobName).list().getItems();
+      if (pods.isEmpty()) {
+        return "";
+      }
+      String log = client.pods().inNamespace(namespace).withName(pods.get(pods.size() - 1).getMetadata().getName())
+          .tailingLines(lines).getLog();
+      return log == null ? "" : log.strip();
+    } catch (RuntimeException e) {
+      return "(log not available: " + e.getMessage() + ")";
+    }
   }
 }

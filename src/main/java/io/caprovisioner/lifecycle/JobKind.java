@@ -7,7 +7,9 @@ public enum JobKind {
   /** Apply one stored Stripe event. */
   STRIPE_APPLY("stripe.apply"),
   /** Hand one outbox message to the SMTP server (or write it as .eml); not tied to the tenant's queue. */
-  MAIL_SEND("mail.send");
+  MAIL_SEND("mail.send"),
+  /** Moves one fleet rollout on: starts its next wave when the last one settled, halts it at its budget. */
+  ROLLOUT_ADVANCE("rollout.advance");
 
   private final String wire;
 

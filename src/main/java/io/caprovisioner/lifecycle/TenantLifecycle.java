@@ -1,5 +1,8 @@
 package io.caprovisioner.lifecycle;
 
+import io.caprovisioner.db.BackupStatus;
+import io.caprovisioner.db.BackupStore;
+import io.caprovisioner.db.RestoreStore;
 import io.caprovisioner.db.CredentialTokens;
 import io.caprovisioner.db.LogStatus;
 import io.caprovisioner.db.MessageKind;
@@ -11,6 +14,7 @@ import io.caprovisioner.db.TenantStepStore;
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.db.UserRepository;
 import io.caprovisioner.jobs.JobQueue;
+import io.caprovisioner.tenant.BackupKind;
 import io.caprovisioner.tenant.Intent;
 import io.caprovisioner.tenant.IntentKind;
 import io.caprovisioner.tenant.PlanCatalog;
@@ -44,6 +48,8 @@ public final class TenantLifecycle {
   private final JobQueue jobs = new JobQueue();
   private final MessageOutbox outbox = new MessageOutbox();
   private final CredentialTokens tokens = new CredentialTokens();
+  private final BackupStore backups = new BackupStore();
+  private final RestoreStore restores = new RestoreStore();
 
   public TenantLifecycle(Pool pool, Config.Tenants settings, PlanCatalog plans) {
     this.pool = pool;
@@ -202,6 +208,57 @@ public final class TenantLifecycle {
             .compose(v -> reload(sql, id)));
   }
 
+  /** A CollectiveAccess image chosen for one tenant (empty: the configured one), e.g. by its tenant.yaml. */
+  public Future<Tenant> changeImage(SqlConnection sql, long id, Optional<String> image, String requestedBy) {
+    return locked(sql, id).compose(t -> t.image().equals(image) ? Future.succeededFuture(t)
+        : tenants.setImage(sql, id, image.orElse(null))
+            .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "image " + t.image().orElse("default")
+                + " -> " + image.orElse("default") + " requested by " + requestedBy))
+            .compose(v -> intent(sql, id, IntentKind.CHART_CHANGE, requestedBy, Optional.empty()))
+            .compose(v -> reload(sql, id)));
+  }
+
+  /**
+   * A fleet rollout's upgrade of one tenant, in the rollout's transaction: the new chart version
+   * and/or image (empty: unchanged) and the rollout its commit names. The reconcile backs the
+   * site up, commits, waits for Argo CD, migrates the schema and checks the site.
+   */
+  public Future<Tenant> upgrade(SqlConnection sql, long id, Optional<String> chartVersion, Optional<String> image,
+      long rolloutId, String requestedBy) {
+    return locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.ACTIVE) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only an active site is upgraded"));
+      }
+      return (chartVersion.isEmpty() ? Future.<Void>succeededFuture()
+              : tenants.setChartVersion(sql, id, chartVersion.get()))
+          .compose(v -> image.isEmpty() ? Future.<Void>succeededFuture() : tenants.setImage(sql, id, image.get()))
+          .compose(v -> tenants.setRollout(sql, id, rolloutId))
+          .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "upgrade by rollout " + rolloutId + ": chart "
+              + t.chartVersion().orElse("default") + " -> " + chartVersion.or(t::chartVersion).orElse("default")
+              + ", image " + t.image().orElse("default") + " -> " + image.or(t::image).orElse("default")
+              + " requested by " + requestedBy))
+          .compose(v -> intent(sql, id, IntentKind.UPGRADE, requestedBy, Optional.empty()))
+          .compose(v -> reload(sql, id));
+    });
+  }
+
+  /**
+   * An operator's rollback of one tenant to what it ran before a rollout: {@code chartVersion}
+   * and {@code image} are set as they are (empty: the configured default).
+   */
+  public Future<Tenant> rollBack(SqlConnection sql, long id, Optional<String> chartVersion, Optional<String> image,
+      long rolloutId, String requestedBy) {
+    return locked(sql, id).compose(t -> tenants.setChartVersion(sql, id, chartVersion.orElse(null))
+        .compose(v -> tenants.setImage(sql, id, image.orElse(null)))
+        .compose(v -> tenants.setRollout(sql, id, rolloutId))
+        .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "rollback of rollout " + rolloutId
+            + " to chart " + chartVersion.orElse("default") + ", image " + image.orElse("default")
+            + " requested by " + requestedBy))
+        .compose(v -> intent(sql, id, IntentKind.ROLLBACK, requestedBy, Optional.empty()))
+        .compose(v -> reload(sql, id)));
+  }
+
   /**
    * {@code POST /admin/tenants/{id}/retry}: a failed tenant is provisioned again. What its steps
    * achieved stays achieved, so the reconcile resumes at the step that failed, with fresh attempts.
@@ -240,6 +297,67 @@ public final class TenantLifecycle {
                   + rotation + " requested by " + requestedBy))
               .compose(v -> intentJob(sql, id, IntentKind.CREDENTIALS_RESET, requestedBy, Optional.empty()))
               .map(jobId -> new JsonObject().put("tenant_id", id).put("rotation", rotation).put("job_id", jobId)));
+    }));
+  }
+
+  /** {@link #requestBackup(SqlConnection, long, BackupKind, String, String)} in a transaction of its own. */
+  public Future<Long> requestBackup(long id, BackupKind kind, String requestKey, String requestedBy) {
+    return pool.withTransaction(sql -> requestBackup(sql, id, kind, requestKey, requestedBy));
+  }
+
+  /**
+   * A backup of the tenant's database and media volume, taken by the backup step of its reconcile
+   * (first in a running or suspended tenant's steps, so before anything the same reconcile commits).
+   * {@code requestKey} names the request ("rollout 7", "on-demand <uuid>"): asking again with the
+   * same key records nothing and returns the same backup's id, whatever its state, so a caller can
+   * ask on every try and wait for {@code backups.status} {@code done}. Only a deployed site that
+   * still has its data (active or suspended) can be backed up; a deleting one gets its final backup.
+   */
+  public Future<Long> requestBackup(SqlConnection sql, long id, BackupKind kind, String requestKey,
+      String requestedBy) {
+    return locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.ACTIVE && t.status() != TenantStatus.SUSPENDED
+          && !(kind == BackupKind.FINAL && t.status() == TenantStatus.DELETING)) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only an active or suspended tenant can be backed up"));
+      }
+      return backups.request(sql, id, kind, requestKey, requestedBy).compose(r -> !r.created()
+          ? Future.succeededFuture(r.id())
+          : log.append(sql, id, "request", LogStatus.INFO, kind.wire() + " backup " + r.id() + " requested by "
+                  + requestedBy)
+              .compose(v -> intent(sql, id, IntentKind.BACKUP, requestedBy, Optional.empty()))
+              .map(r.id()));
+    });
+  }
+
+  /**
+   * {@code POST /admin/tenants/{id}/restore}: the site's database and media brought back from one of
+   * its backups. The reconcile scales the site to zero (a commit), loads the backup with a Job, and
+   * brings the site back (a commit), each a step with its log. Only an active site, from one of its
+   * own backups that is done. Returns {@code {tenant_id, restore_id, backup_id, job_id}}.
+   */
+  public Future<JsonObject> requestRestore(long id, long backupId, String requestedBy) {
+    return pool.withTransaction(sql -> locked(sql, id).compose(t -> {
+      if (t.status() != TenantStatus.ACTIVE) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only an active site can be restored"));
+      }
+      return backups.byId(sql, backupId).compose(b -> {
+        if (b.isEmpty() || b.get().tenantId() != id) {
+          return Future.failedFuture(LifecycleException.invalid("backup_id " + backupId + " is not a backup of tenant "
+              + t.names().namespace()));
+        }
+        if (b.get().status() != BackupStatus.DONE) {
+          return Future.failedFuture(LifecycleException.conflict("backup " + backupId + " is " + b.get().status().wire()
+              + "; only a backup that is done can be restored"));
+        }
+        return restores.request(sql, id, backupId, requestedBy)
+            .compose(restoreId -> log.append(sql, id, "request", LogStatus.INFO, "restore " + restoreId + " of backup "
+                    + backupId + " requested by " + requestedBy)
+                .compose(v -> intentJob(sql, id, IntentKind.RESTORE, requestedBy, Optional.empty()))
+                .map(jobId -> new JsonObject().put("tenant_id", id).put("restore_id", restoreId)
+                    .put("backup_id", backupId).put("job_id", jobId)));
+      });
     }));
   }
 

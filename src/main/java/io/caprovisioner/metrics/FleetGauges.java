@@ -2,6 +2,7 @@ package io.caprovisioner.metrics;
 
 import io.caprovisioner.db.MessageKind;
 import io.caprovisioner.db.MessageStatus;
+import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.stripe.StripeEventStore;
 import io.caprovisioner.tenant.PlanCatalog;
@@ -20,7 +21,7 @@ import java.util.Map;
 /**
  * The fleet as PostgreSQL holds it, as gauges: tenants by status and plan, jobs by kind and state,
  * waiting and failed steps with the age of the oldest, stored Stripe events by type and outcome,
- * the Git import, the customer-message outbox. Read with one aggregate query per family when Prometheus scrapes (never one per
+ * the Git import, the customer-message outbox, tenants per chart version and image. Read with one aggregate query per family when Prometheus scrapes (never one per
  * tenant), so the figures are those of the scrape. Labels are closed sets (statuses, plans, step
  * names, handled event types): never a tenant, an email or an event id.
  *
@@ -41,10 +42,25 @@ public final class FleetGauges {
   private final MultiGauge importFailing;
   private final MultiGauge importLastRun;
   private final MultiGauge outbox;
+  private final MultiGauge versions;
+  private final String defaultChartVersion;
+  private final String defaultImage;
+  private final TenantRepository tenantRows = new TenantRepository();
 
   public FleetGauges(Pool pool, PlanCatalog plans, MeterRegistry registry) {
+    this(pool, plans, registry, "default", "default");
+  }
+
+  /** @param defaultChartVersion HELM_CHART_VERSION and {@code defaultImage} CA_DOCKER_IMAGE: what an unpinned tenant runs */
+  public FleetGauges(Pool pool, PlanCatalog plans, MeterRegistry registry, String defaultChartVersion,
+      String defaultImage) {
     this.pool = pool;
     this.plans = plans;
+    this.defaultChartVersion = defaultChartVersion;
+    this.defaultImage = defaultImage;
+    this.versions = MultiGauge.builder("ca.tenant.versions")
+        .description("Tenants (not deleted) by the chart version and image they run: the fleet's drift")
+        .register(registry);
     this.tenants = MultiGauge.builder("ca.tenants").description("Tenants by status and plan").register(registry);
     this.jobs = MultiGauge.builder("ca.jobs").description("Jobs by kind and state").register(registry);
     this.steps = MultiGauge.builder("ca.tenant.steps")
@@ -65,7 +81,8 @@ public final class FleetGauges {
 
   /** Re-reads every family; a family whose query fails keeps its last figures. */
   public Future<Void> refresh() {
-    return Future.join(List.of(tenants(), jobs(), steps(), stripeEvents(), gitImport(), outbox())).mapEmpty();
+    return Future.join(List.of(tenants(), jobs(), steps(), stripeEvents(), gitImport(), outbox(), versions()))
+        .mapEmpty();
   }
 
   private Future<Void> tenants() {
@@ -81,6 +98,19 @@ public final class FleetGauges {
         counts.put(Tags.of("status", r.getString("status"), "plan", r.getString("plan")), r.getLong("n"));
       }
       register(tenants, counts);
+      return null;
+    });
+  }
+
+  /** Labels are the operator's chart versions and images, a handful at a time: never a tenant. */
+  private Future<Void> versions() {
+    return tenantRows.versionCounts(pool).map(rows -> {
+      Map<Tags, Long> counts = new LinkedHashMap<>();
+      for (TenantRepository.VersionCount c : rows) {
+        counts.merge(Tags.of("chart_version", c.chartVersion().orElse(defaultChartVersion), "image",
+            c.image().orElse(defaultImage)), c.tenants(), Long::sum);
+      }
+      register(versions, counts);
       return null;
     });
   }

@@ -19,7 +19,10 @@ final class GitActions {
       case RESUME -> GitAction.RESUME;
       case PLAN_CHANGE, CHART_CHANGE -> GitAction.PLAN_CHANGE;
       case IMPORT -> GitAction.IMPORT;
-      case DELETE, PURGE, CREDENTIALS_RESET -> fallback;
+      case UPGRADE -> GitAction.UPGRADE;
+      case ROLLBACK -> GitAction.ROLLBACK;
+      case DELETE, PURGE, CREDENTIALS_RESET, BACKUP -> fallback;
+      case RESTORE -> GitAction.RESTORE;
     };
   }
 }

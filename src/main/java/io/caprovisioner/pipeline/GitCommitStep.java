@@ -50,8 +50,12 @@ public final class GitCommitStep extends GuardedStep {
 
   @Override
   public Future<Outcome> run(ReconcileContext ctx, OffsetDateTime startedAt) {
-    TenantDesired desired = ctx.desired();
     GitAction fallback = ctx.tenant().deployedAt().isPresent() ? GitAction.PLAN_CHANGE : GitAction.PROVISION;
+    return commit(ctx, ctx.desired(), fallback);
+  }
+
+  /** Commits {@code desired} rather than the recorded desired state (a restore's site scaled to zero, then back). */
+  public Future<Outcome> commit(ReconcileContext ctx, TenantDesired desired, GitAction fallback) {
     // a git outage is a wait, like a MySQL or cluster outage: it costs no attempt
     return unlessUnreachable(writer.write(desired, ctx.change(fallback))
         .map(sha -> Outcome.done(sha.map(s -> "committed " + s + " (" + desired.state().wire() + ")")

@@ -67,7 +67,8 @@ public final class ReconcileContext {
   public GitChange change(GitAction fallback) {
     Optional<Intent> intent = tenant.intent();
     GitAction action = intent.map(i -> GitActions.of(i.kind(), fallback)).orElse(fallback);
+    boolean fleet = action == GitAction.UPGRADE || action == GitAction.ROLLBACK;
     return new GitChange(action, intent.flatMap(Intent::stripeEventId),
-        intent.map(Intent::requestedBy).orElse("reconciler"));
+        intent.map(Intent::requestedBy).orElse("reconciler"), fleet ? tenant.rolloutId() : Optional.empty());
   }
 }

@@ -42,16 +42,23 @@ public final class TenantReconciler implements JobHandler {
   private final TenantStepStore steps = new TenantStepStore();
   private final ProvisioningLog log = new ProvisioningLog();
   private final StepObserver observer;
+  private final GaveUpListener gaveUp;
 
   public TenantReconciler(Pool pool, PlanCatalog plans, TenantPlan plan) {
     this(pool, plans, plan, StepObserver.NONE);
   }
 
   public TenantReconciler(Pool pool, PlanCatalog plans, TenantPlan plan, StepObserver observer) {
+    this(pool, plans, plan, observer, GaveUpListener.NONE);
+  }
+
+  public TenantReconciler(Pool pool, PlanCatalog plans, TenantPlan plan, StepObserver observer,
+      GaveUpListener gaveUp) {
     this.pool = pool;
     this.plans = plans;
     this.plan = plan;
     this.observer = observer;
+    this.gaveUp = gaveUp;
   }
 
   @Override
@@ -117,6 +124,9 @@ public final class TenantReconciler implements JobHandler {
       TenantStep step = phase.steps().get(index);
       String target;
       try {
+        if (step.idle(ctx)) {
+          return step(ctx, phase, index + 1);
+        }
         target = step.target(ctx);
       } catch (RuntimeException e) {
         return failed(ctx, step, e);
@@ -239,7 +249,7 @@ public final class TenantReconciler implements JobHandler {
               ? tenants.setStatus(sql, id, TenantStatus.FAILED, detail)
               : tenants.setDetail(sql, id, detail);
           return status.compose(v -> log.append(sql, id, step.orElse(job.kind()), LogStatus.FAILED, "gave up: " + detail,
-              lastError, null));
+              lastError, null)).compose(v -> gaveUp.gaveUp(sql, id, detail));
         })));
   }
 

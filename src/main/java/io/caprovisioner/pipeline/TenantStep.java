@@ -21,6 +21,14 @@ public interface TenantStep {
     return "done";
   }
 
+  /**
+   * Nothing is asked of this step now (no backup or restore requested): the reconcile passes over
+   * it without a record, so a tenant's steps show only what was asked of it. Default: never idle.
+   */
+  default boolean idle(ReconcileContext ctx) {
+    return false;
+  }
+
   /** Steps whose effect this one removes (a dropped database undoes its creation): they run again when needed. */
   default List<String> undoes() {
     return List.of();

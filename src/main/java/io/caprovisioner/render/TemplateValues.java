@@ -27,7 +27,7 @@ final class TemplateValues {
   /** Every name a template may use; see gitops-template/README.md. */
   static final Set<String> NAMES = Set.copyOf(new TreeSet<>(Set.of(
       "tenant.id", "tenant.namespace", "tenant.appName", "tenant.domain", "tenant.url", "tenant.state",
-      "tenant.source", "tenant.suspended", ADMIN_EMAIL, "tenant.chartVersion",
+      "tenant.source", "tenant.suspended", ADMIN_EMAIL, "tenant.chartVersion", "tenant.image",
       "plan.name", "plan.displayName", "plan.cpuRequest", "plan.memoryRequest", "plan.cpuLimit",
       "plan.memoryLimit", "plan.storage",
       "stripe.customer", "stripe.customerUrl",
@@ -48,7 +48,7 @@ final class TemplateValues {
     TenantNames names = desired.names();
     Plan plan = desired.plan();
     Config.Chart chart = config.chart();
-    ImageReference image = ImageReference.parse(config.tenants().image());
+    ImageReference image = ImageReference.parse(desired.image().orElse(config.tenants().image()));
     String version = desired.chartVersion().orElse(chart.version());
 
     Map<String, Object> v = new HashMap<>();
@@ -65,6 +65,7 @@ final class TemplateValues {
       desired.adminEmail().ifPresent(e -> v.put(ADMIN_EMAIL, e));
     }
     desired.chartVersion().ifPresent(c -> v.put("tenant.chartVersion", c));
+    desired.image().ifPresent(i -> v.put("tenant.image", i));
     v.put("plan.name", plan.name());
     v.put("plan.displayName", plan.displayName());
     v.put("plan.cpuRequest", plan.resources().cpuRequest());

@@ -32,7 +32,7 @@ public final class TenantYaml {
   private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
   private static final Set<String> METADATA = Set.of("name");
   private static final Set<String> SPEC = Set.of("id", "plan", "state", "source", "domain", "adminEmail",
-      "chartVersion", "stripeCustomer");
+      "chartVersion", "image", "stripeCustomer");
   private static final Pattern CHART_VERSION = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$");
 
   private TenantYaml() {
@@ -89,11 +89,19 @@ public final class TenantYaml {
     if (chartVersion.isPresent() && !CHART_VERSION.matcher(chartVersion.get()).matches()) {
       throw new TenantYamlException("spec.chartVersion", "must match " + CHART_VERSION.pattern());
     }
+    Optional<String> image = optional(spec, "image");
+    if (image.isPresent()) {
+      try {
+        ImageReference.parse(image.get());
+      } catch (IllegalArgumentException e) {
+        throw new TenantYamlException("spec.image", "must be repository:tag: " + image.get());
+      }
+    }
     Optional<String> stripeCustomer = optional(spec, "stripeCustomer");
     if (stripeCustomer.isPresent() && !ContactRules.isStripeCustomerId(stripeCustomer.get())) {
       throw new TenantYamlException("spec.stripeCustomer", "must be a Stripe customer id (cus_...)");
     }
-    return new TenantDesired(names, plan, state, source, chartVersion, stripeCustomer, adminEmail);
+    return new TenantDesired(names, plan, state, source, chartVersion, stripeCustomer, adminEmail, image);
   }
 
   private static Object single(String text) {

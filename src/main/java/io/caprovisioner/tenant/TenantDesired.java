@@ -9,9 +9,17 @@ import java.util.Optional;
  *
  * @param names         all derived names ({@link TenantNames#domain()} is the site's host)
  * @param chartVersion  empty: the configured default chart version
+ * @param image         empty: the configured CollectiveAccess image (CA_DOCKER_IMAGE)
  */
 public record TenantDesired(TenantNames names, Plan plan, TenantState state, TenantSource source,
-    Optional<String> chartVersion, Optional<String> stripeCustomerId, Optional<String> adminEmail) {
+    Optional<String> chartVersion, Optional<String> stripeCustomerId, Optional<String> adminEmail,
+    Optional<String> image) {
+
+  /** A tenant on the configured image. */
+  public TenantDesired(TenantNames names, Plan plan, TenantState state, TenantSource source,
+      Optional<String> chartVersion, Optional<String> stripeCustomerId, Optional<String> adminEmail) {
+    this(names, plan, state, source, chartVersion, stripeCustomerId, adminEmail, Optional.empty());
+  }
 
   /**
    * The one rule from a stored tenant to what the gitops repo should hold. Status decides the
@@ -26,10 +34,16 @@ public record TenantDesired(TenantNames names, Plan plan, TenantState state, Ten
     TenantState state = t.status() == TenantStatus.SUSPENDED || t.status() == TenantStatus.DELETING
         ? TenantState.SUSPENDED : TenantState.ACTIVE;
     Optional<String> adminEmail = t.source() == TenantSource.MANUAL ? gitAdminEmail : Optional.empty();
-    return new TenantDesired(t.names(), plan, state, t.source(), t.chartVersion(), t.stripeCustomerId(), adminEmail);
+    return new TenantDesired(t.names(), plan, state, t.source(), t.chartVersion(), t.stripeCustomerId(), adminEmail,
+        t.image());
+  }
+
+  /** The image the tenant runs: its own pin, else {@code configured} (CA_DOCKER_IMAGE). */
+  public String imageOr(String configured) {
+    return image.orElse(configured);
   }
 
   public TenantDesired withState(TenantState s) {
-    return new TenantDesired(names, plan, s, source, chartVersion, stripeCustomerId, adminEmail);
+    return new TenantDesired(names, plan, s, source, chartVersion, stripeCustomerId, adminEmail, image);
   }
 }

@@ -15,7 +15,12 @@ public final class RequestParams {
 
   /** The positive integer {@code :id} of the path; {@code what} names it in the 400 ("message id ..."). */
   public static long pathId(RoutingContext ctx, String what) {
-    String raw = ctx.pathParam("id");
+    return pathId(ctx, "id", what);
+  }
+
+  /** The positive integer path parameter {@code param}, e.g. {@code :tenant} beside a rollout's {@code :id}. */
+  public static long pathId(RoutingContext ctx, String param, String what) {
+    String raw = ctx.pathParam(param);
     try {
       long id = Long.parseLong(raw);
       if (id > 0) {

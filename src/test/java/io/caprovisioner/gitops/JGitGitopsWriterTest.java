@@ -144,6 +144,36 @@ class JGitGitopsWriterTest {
   }
 
   @Test
+  void aRolloutsUpgradeCommitsTheImagePinWithItsRolloutTrailerAndTheRollbackRemovesIt() throws Exception {
+    Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
+    JGitGitopsWriter writer = writer(config);
+    TenantDesired before = TestConfigs.stripeTenant(config, "ab12cd34", "pro");
+    TenantDesired upgraded = new TenantDesired(before.names(), before.plan(), before.state(), before.source(),
+        Optional.of("0.2.0"), before.stripeCustomerId(), before.adminEmail(),
+        Optional.of("registry.example.org/providence:2.1.0"));
+    await(writer.write(before, change(GitAction.PROVISION, "evt_1")));
+    await(writer.write(upgraded, new GitChange(GitAction.UPGRADE, Optional.empty(), "rollout 7", Optional.of(7L))));
+
+    Path work = checkout(remoteOf(config));
+    String folder = "tenants/" + before.names().shard() + "/" + before.names().namespace();
+    assertThat(Files.readString(work.resolve(folder + "/tenant.yaml")))
+        .contains("image: registry.example.org/providence:2.1.0").contains("chartVersion: 0.2.0");
+    assertThat(Files.readString(work.resolve(folder + "/application.yaml")))
+        .contains("repository: registry.example.org/providence").contains("tag: 2.1.0");
+    assertThat(git(remoteOf(config), "log", "-1", "--format=%(trailers)", "main").lines().filter(l -> !l.isBlank())
+        .toList()).containsExactly("Tenant: tenant-ab12cd34", "Action: upgrade", "Rollout: 7", "Requested-By: rollout 7");
+    assertThat(git(remoteOf(config), "log", "-1", "--format=%s", "main").trim())
+        .isEqualTo("Upgrade tenant-ab12cd34 to chart 0.2.0, image registry.example.org/providence:2.1.0");
+
+    await(writer.write(before, new GitChange(GitAction.ROLLBACK, Optional.empty(), "ops", Optional.of(7L))));
+    Path again = checkout(remoteOf(config));
+    assertThat(Files.readString(again.resolve(folder + "/tenant.yaml"))).doesNotContain("image:")
+        .doesNotContain("chartVersion");
+    assertThat(git(remoteOf(config), "log", "-1", "--format=%(trailers:key=Action,valueonly)%(trailers:key=Rollout,"
+        + "valueonly)", "main").lines().filter(l -> !l.isBlank()).toList()).containsExactly("rollback", "7");
+  }
+
+  @Test
   void removeDeletesTheFolderAndIsANoOpTheSecondTime() throws Exception {
     Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
     JGitGitopsWriter writer = writer(config);

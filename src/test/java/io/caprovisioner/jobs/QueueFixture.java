@@ -23,7 +23,7 @@ public final class QueueFixture implements AutoCloseable {
   private final List<Vertx> extra = new ArrayList<>();
 
   /** TestPostgres has no password, which PgConnectOptions refuses as null. */
-  static Pool pool(Vertx vertx, DatabaseUrl url, int size) {
+  public static Pool pool(Vertx vertx, DatabaseUrl url, int size) {
     DatabaseUrl withPassword = new DatabaseUrl(url.host(), url.port(), url.database(), url.user(),
         url.password() == null ? "" : url.password());
     return Database.pool(vertx, withPassword, size);

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -20,13 +22,19 @@ import java.util.function.Supplier;
  * The test plays Argo CD and the Kubernetes Job controller against the mock API server (which
  * runs no controllers): it creates each committed tenant's Application with our spec-hash
  * annotation and a Synced / Healthy / Succeeded status, deletes the Applications of removed
- * tenants, and marks installer Jobs succeeded (or failed, for namespaces listed in failJobsIn).
+ * tenants, and marks installer Jobs succeeded (or failed, for namespaces listed in failJobsIn), unless
+ * {@link #jobWork} does a Job itself.
  */
 public final class FakeControllers {
   private final KubernetesClient client;
   private final Supplier<Collection<TenantDesired>> committed;
   private final TenantRenderer renderer;
-  final Set<String> failJobsIn = ConcurrentHashMap.newKeySet();
+  public final Set<String> failJobsIn = ConcurrentHashMap.newKeySet();
+  /**
+   * A test that does a Job's work itself (the backup tests run the backup Job's script): true or
+   * false is that Job's outcome; empty leaves it to the default (succeeded, or failJobsIn).
+   */
+  public volatile Function<Job, Optional<Boolean>> jobWork = job -> Optional.empty();
 
   FakeControllers(KubernetesClient client, FakeGitops gitops) {
     this(client, gitops.repo::values, gitops);
@@ -78,7 +86,7 @@ public final class FakeControllers {
     for (Job job : jobs) {
       if (job.getStatus() == null || job.getStatus().getConditions() == null
           || job.getStatus().getConditions().isEmpty()) {
-        boolean fail = failJobsIn.contains(job.getMetadata().getNamespace());
+        boolean fail = jobWork.apply(job).map(ok -> !ok).orElse(failJobsIn.contains(job.getMetadata().getNamespace()));
         client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
             .editStatus(j -> {
               j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()

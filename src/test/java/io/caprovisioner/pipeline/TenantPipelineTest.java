@@ -267,7 +267,8 @@ class TenantPipelineTest {
 
   @Test
   void purgeDeletesTheSiteThenItsDataAndMarksTheTenantDeleted() {
-    startWithMysql(Map.of());
+    // no backup storage here: the operator's explicit choice to purge without a final backup (BackupStepTest takes one)
+    startWithMysql(Map.of("BACKUP_FINAL_DAYS", "0"));
     Tenant t = provision("museum-four", "x@museum.example");
     await().atMost(Duration.ofSeconds(60)).until(() -> status(t.id()) == TenantStatus.ACTIVE);
 

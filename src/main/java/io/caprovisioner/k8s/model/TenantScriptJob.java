@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,10 @@ import java.util.Locale;
  * Pure: the shape every CollectiveAccess maintenance Job of a tenant shares (the installer, a
  * password reset): one container of the tenant's image running a shell script, values by
  * environment only, secrets by reference to the tenant's Secrets, one try per Job (the
- * reconcile retries with backoff and keeps each failure's log).
+ * reconcile retries with backoff and keeps each failure's log). Each passes Pod Security
+ * {@code restricted} ({@link RestrictedPod}), has requests and limits (a ResourceQuota admits
+ * nothing without), a deadline past which Kubernetes stops it whatever the service does, and a
+ * TTL after it finished.
  */
 final class TenantScriptJob {
   /**
@@ -34,6 +38,8 @@ final class TenantScriptJob {
         if ($u->numErrors() > 0) { fwrite(STDERR, join("; ", $u->getErrors()) . "\n"); exit(1); }'
       echo "administrator password set"
       """;
+  /** A backstop: the steps time out earlier and delete the Job themselves. */
+  static final Duration DEADLINE = Duration.ofHours(2);
 
   private TenantScriptJob() {
   }
@@ -45,14 +51,20 @@ final class TenantScriptJob {
         .endMetadata()
         .withNewSpec()
           .withBackoffLimit(0)
+          .withActiveDeadlineSeconds(DEADLINE.toSeconds())
+          .withTtlSecondsAfterFinished(RestrictedPod.TTL_SECONDS_AFTER_FINISHED)
           .withNewTemplate()
             .withNewMetadata().withLabels(TenantLabels.of(names)).endMetadata()
             .withNewSpec()
               .withRestartPolicy("Never")
+              .withSecurityContext(RestrictedPod.pod())
               .addNewContainer()
                 .withName(container).withImage(image)
                 .withCommand("/bin/sh", "-c", script)
                 .withEnv(env)
+                // CollectiveAccess writes inside its own tree (caches, the setup it generates)
+                .withSecurityContext(RestrictedPod.container(false))
+                .withResources(RestrictedPod.resources("100m", "256Mi", "1", "1Gi"))
               .endContainer()
             .endSpec()
           .endTemplate()
