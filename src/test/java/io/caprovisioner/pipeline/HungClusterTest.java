@@ -88,7 +88,7 @@ class HungClusterTest {
     runner = new JobRunner(db.vertx, db.pool, QueueFixture.fast(workers, "hung").withStopGrace(Duration.ofMillis(500)));
     runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(db.pool, config, gitops, gitops,
         kube, db.vertx.createSharedWorkerExecutor("hung-k8s", workers), mysql, TenantPipelineTest.FAST,
-        StepObserver.NONE, slots));
+        StepObserver.NONE, slots, TenantPlan.UpgradeSteps.NONE, GaveUpListener.NONE));
     await(runner.start());
 
     int tenants = 8;

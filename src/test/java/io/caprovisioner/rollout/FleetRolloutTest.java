@@ -28,6 +28,7 @@ import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.mysql.TestMariaDb;
 import io.caprovisioner.pipeline.FakeControllers;
 import io.caprovisioner.pipeline.PipelineOptions;
+import io.caprovisioner.pipeline.DependencySlots;
 import io.caprovisioner.pipeline.StepObserver;
 import io.caprovisioner.pipeline.TestConfigs;
 import io.caprovisioner.tenant.Tenant;
@@ -132,7 +133,7 @@ class FleetRolloutTest {
         + names.namespace());
     JobRunner runner = new JobRunner(db.vertx, db.pool, QueueFixture.fast(4, id));
     runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(db.pool, config, gitops, gitops,
-            client, db.vertx.createSharedWorkerExecutor("test-k8s-" + id, 4), mysql, FAST, StepObserver.NONE,
+            client, db.vertx.createSharedWorkerExecutor("test-k8s-" + id, 4), mysql, FAST, StepObserver.NONE, DependencySlots.unbounded(),
             RolloutSteps.of(probe, Duration.ofMillis(100), Duration.ofSeconds(60)), new RolloutFailures()))
         .register(JobKind.ROLLOUT_ADVANCE.wire(), new RolloutDriver(lifecycle, Duration.ofMillis(100)));
     await(runner.start());

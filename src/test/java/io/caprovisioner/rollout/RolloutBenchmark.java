@@ -17,6 +17,7 @@ import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.mysql.TestMariaDb;
 import io.caprovisioner.pipeline.FakeControllers;
+import io.caprovisioner.pipeline.DependencySlots;
 import io.caprovisioner.pipeline.StepObserver;
 import io.caprovisioner.pipeline.TestConfigs;
 import io.caprovisioner.tenant.Tenant;
@@ -78,7 +79,7 @@ public final class RolloutBenchmark {
     JobRunner runner = new JobRunner(db.vertx, db.pool, QueueFixture.fast(4, "bench"));
     runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(db.pool, config, gitops, gitops,
             client, db.vertx.createSharedWorkerExecutor("bench-k8s", 4), mysql, FleetRolloutTest.FAST,
-            StepObserver.NONE, RolloutSteps.of(probe, Duration.ofMillis(100), Duration.ofSeconds(60)),
+            StepObserver.NONE, DependencySlots.unbounded(), RolloutSteps.of(probe, Duration.ofMillis(100), Duration.ofSeconds(60)),
             new RolloutFailures()))
         .register(JobKind.ROLLOUT_ADVANCE.wire(), new RolloutDriver(lifecycle, Duration.ofMillis(100)));
     await(runner.start());
