@@ -9,7 +9,9 @@ public final class BenchParts {
 
   /** {@code bench} and {@code bench --quick}. */
   public static List<BenchPart> standard() {
-    return List.of(new PeakRss());
+    return List.of(
+        new WebhookBench(),
+        new PeakRss());
   }
 
   /** {@code bench --fleet N}. */
