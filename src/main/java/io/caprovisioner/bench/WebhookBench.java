@@ -41,7 +41,10 @@ public final class WebhookBench implements BenchPart {
     int pushSamples = settings.quick() ? 15 : 60;
     Path dir = settings.workDir().resolve("webhook");
     try (QuietLogs quiet = QuietLogs.warnings(); EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg"))) {
-      DatabaseUrl url = pg.url();
+      // a database per phase on the one server: the runner's phase must not inherit the events
+      // the runner-less phase stored (it would spend the run provisioning them)
+      DatabaseUrl url = database(pg.url(), "bench_ack");
+      DatabaseUrl runnerUrl = database(pg.url(), "bench_runner");
       Migrations.migrate(url);
       figures.note("webhook: " + CONCURRENCY + " concurrent clients, " + warmup.toSeconds() + " s warm-up + "
           + window.toSeconds() + " s measured per handler, embedded PostgreSQL with fsync on");
@@ -64,8 +67,8 @@ public final class WebhookBench implements BenchPart {
       }
 
       Vertx vertx = Vertx.vertx();
-      Pool sql = Database.pool(vertx, url, 2, "bench-reader");
-      try (BenchService service = new BenchService(url, dir.resolve("runner"), 4);
+      Pool sql = Database.pool(vertx, runnerUrl, 2, "bench-reader");
+      try (BenchService service = new BenchService(runnerUrl, dir.resolve("runner"), 4);
           WebhookLoad load = new WebhookLoad(service.webhookSecret, CONCURRENCY)) {
         checkoutToPush(service, load, sql, pushSamples, figures);
         long jobsBefore = doneJobs(sql);
@@ -120,6 +123,16 @@ public final class WebhookBench implements BenchPart {
     figures.put("checkout_to_push_p99_ms", millis.get((int) Math.ceil(millis.size() * 0.99) - 1));
     figures.note("checkout_to_push: " + samples + " checkouts one at a time, from the stored event's received_at "
         + "to its tenant's git.commit step done (manifests pushed to the local bare remote), database clock");
+  }
+
+  /** Creates {@code name} on the server of {@code server}. */
+  static DatabaseUrl database(DatabaseUrl server, String name) throws java.sql.SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":"
+        + server.port() + "/" + server.database(), server.user(), server.password());
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    return new DatabaseUrl(server.host(), server.port(), name, server.user(), server.password());
   }
 
   private static long doneJobs(Pool sql) throws Exception {
