@@ -11,6 +11,7 @@ public final class BenchParts {
   public static List<BenchPart> standard() {
     return List.of(
         new WebhookBench(),
+        new JobsBench(),
         new PeakRss());
   }
 
