@@ -12,6 +12,7 @@ public final class BenchParts {
     return List.of(
         new WebhookBench(),
         new JobsBench(),
+        new CommitBench(),
         new PeakRss());
   }
 
