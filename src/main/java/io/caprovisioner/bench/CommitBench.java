@@ -45,8 +45,8 @@ public final class CommitBench implements BenchPart {
   @Override
   public void run(BenchSettings settings, BenchFigures figures) throws Exception {
     int large = settings.quick() ? 1000 : 10_000;
-    int samples = settings.quick() ? 11 : 41;
-    int cliTenants = settings.quick() ? 150 : 2000;
+    int samples = settings.quick() ? 7 : 41;
+    int cliTenants = settings.quick() ? 100 : 2000;
     Path home = settings.workDir().resolve("commit");
     Config config = ConfigLoader.load(Map.of("PROVISIONER_HOME", home.toString()));
     YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);

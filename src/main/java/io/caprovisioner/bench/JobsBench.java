@@ -37,7 +37,7 @@ public final class JobsBench implements BenchPart {
 
   @Override
   public void run(BenchSettings settings, BenchFigures figures) throws Exception {
-    int backlog = settings.quick() ? 2000 : 10_000;
+    int backlog = settings.quick() ? 1000 : 10_000;
     Path dir = settings.workDir().resolve("jobs");
     try (QuietLogs quiet = QuietLogs.warnings(); EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg"))) {
       DatabaseUrl url = pg.url();

@@ -77,6 +77,24 @@ class StripeWebhookIngestionTest {
   }
 
   @Test
+  void anAcknowledgementDoesNotWaitForTheJobQueue() throws Exception {
+    // background work holding the jobs table (a long claim, a vacuum, a migration) must not
+    // hold Stripe's answer: the webhook writes stripe_events alone
+    try (java.sql.Connection blocker = java.sql.DriverManager.getConnection(service.db.jdbcUrl(), "postgres", null)) {
+      blocker.setAutoCommit(false);
+      blocker.createStatement().execute("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE");
+      JsonObject event = checkout();
+      long started = System.nanoTime();
+      HttpResponse<String> r = service.deliver(event);
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      blocker.rollback();
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(millis).as("acknowledged in %d ms while jobs was locked", millis).isLessThan(5000);
+      assertThat(service.eventStatus(event.getString("id"))).isEqualTo("received");
+    }
+  }
+
+  @Test
   void theRelayQueuesABurstInTheOrderEventsArrivedAndEachOnce() {
     List<String> ids = new java.util.ArrayList<>();
     for (int i = 0; i < 30; i++) {
