@@ -43,8 +43,9 @@ public final class StripeEventRelay {
 
   /** Starts the poll and relays what was left unqueued (a crash between answer and relay). */
   public void start() {
-    stopped = false;
     context = vertx.getOrCreateContext();
+    // after the context: a webhook's wake-up on another thread sees both (stopped is volatile)
+    stopped = false;
     pollTimer = vertx.setPeriodic(poll.toMillis(), id -> wake());
     wake();
   }
