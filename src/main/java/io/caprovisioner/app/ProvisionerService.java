@@ -33,6 +33,8 @@ import io.caprovisioner.pipeline.DependencySlots;
 import io.caprovisioner.pipeline.PipelineOptions;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.stripe.StripeEventApplier;
+import io.caprovisioner.stripe.StripeEventRelay;
+import io.caprovisioner.stripe.StripeWebhookHandler;
 import io.caprovisioner.stripe.StripeRoutes;
 import io.caprovisioner.web.ApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -63,11 +65,15 @@ public final class ProvisionerService {
   private static final int MAIL_SEND_SLOTS = 1;
   /** How long a start waits for an unreachable PostgreSQL before giving up (and being restarted). */
   private static final java.time.Duration DATABASE_PATIENCE = java.time.Duration.ofMinutes(10);
+  /** How soon an event stored by another replica (or left by a crash) gets its job. */
+  private static final java.time.Duration RELAY_POLL = java.time.Duration.ofSeconds(1);
 
   private final Config config;
   private final Database database;
   private final Vertx vertx;
   private final Pool pool;
+  private final Pool webhookPool;
+  private final StripeEventRelay stripeRelay;
   private final ApiServer api;
   private final JGitGitopsWriter gitops;
   private final JobRunner runner;
@@ -88,6 +94,8 @@ public final class ProvisionerService {
     this.database = p.database;
     this.vertx = p.vertx;
     this.pool = p.pool;
+    this.webhookPool = p.webhookPool;
+    this.stripeRelay = p.stripeRelay;
     this.api = p.api;
     this.gitops = p.gitops;
     this.runner = p.runner;
@@ -110,6 +118,8 @@ public final class ProvisionerService {
     Database database;
     Vertx vertx;
     Pool pool;
+    Pool webhookPool;
+    StripeEventRelay stripeRelay;
     ApiServer api;
     JGitGitopsWriter gitops;
     JobRunner runner;
@@ -145,6 +155,8 @@ public final class ProvisionerService {
     });
     try {
       p.pool = p.database.pool(p.vertx, 16);
+      // the acknowledgements' own connections: a busy runner cannot take them (issue 18)
+      p.webhookPool = p.database.pool(p.vertx, StripeWebhookHandler.CONNECTIONS, "postgres-webhooks");
       p.embeddedMysql = DevMysql.startIfWanted(configured, p.vertx);
     } catch (RuntimeException e) {
       p.vertx.close();
@@ -161,6 +173,7 @@ public final class ProvisionerService {
       // server left behind would hold its data directory
       if (!p.draining.get()) {
         p.pool.close();
+        p.webhookPool.close();
         p.vertx.close();
         p.embeddedMysql.ifPresent(EmbeddedMariaDb::close);
         p.database.close();
@@ -179,6 +192,7 @@ public final class ProvisionerService {
     p.k8sWorkers = p.vertx.createSharedWorkerExecutor("ca-provisioner-k8s", Math.max(2, config.jobs().workers()));
     p.runner = new JobRunner(p.vertx, p.pool, RunnerOptions.defaults(config.jobs().workers()));
     p.stripeEvents = new StripeEventApplier(p.vertx, p.pool, config, lifecycle);
+    p.stripeRelay = new StripeEventRelay(p.vertx, p.pool, RELAY_POLL);
     // templates are checked now too: a broken operator mail template stops the start
     p.mail = MailSendHandler.create(p.vertx, p.pool, config);
     PipelineOptions pipeline = PipelineOptions.defaults();
@@ -201,7 +215,7 @@ public final class ProvisionerService {
         .routes(new AdminRoutes(p.pool, lifecycle)::mount)
         .routes(r -> new BackupRoutes(p.pool, lifecycle).mount(r, body))
         .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
-        .routes(new StripeRoutes(p.pool, config, p.stripeEvents, p.metrics)::mount)
+        .routes(new StripeRoutes(p.pool, p.webhookPool, config, p.stripeEvents, p.metrics, p.stripeRelay::wake)::mount)
         .routes(p.gitImport::mount)
         .routes(new CredentialsRoutes(p.pool, config)::mount)
         .routes(new MessageRoutes(p.pool)::mount)
@@ -218,6 +232,8 @@ public final class ProvisionerService {
       if (config.jobs().workers() > 0) {
         await(p.runner.start(), 30);
         new PayloadRetention(p.pool, config.stripe().payloadRetentionDays()).hourly(p.vertx);
+        // the relay feeds the runner: an API-only replica leaves it to the replicas that run jobs
+        p.stripeRelay.start();
       }
       managementPort = listen(p.management.listen(config.operations().managementPort()), "MANAGEMENT_PORT",
           config.operations().managementPort());
@@ -264,6 +280,11 @@ public final class ProvisionerService {
     return config;
   }
 
+  /** Queues the stored events' {@code stripe.apply} jobs (runs where jobs run; tests call it themselves). */
+  public StripeEventRelay stripeRelay() {
+    return stripeRelay;
+  }
+
   /** The handler of {@code stripe.apply} jobs. */
   public StripeEventApplier stripeEvents() {
     return stripeEvents;
@@ -283,6 +304,7 @@ public final class ProvisionerService {
     LOG.info("shutting down: closing the listener, finishing in-flight requests");
     await(api.shutdown(DRAIN_SECONDS), DRAIN_SECONDS + 5);
     await(gitImport.stop(), 30);
+    stripeRelay.stop();
     // in-flight jobs finish or give their lease back for another replica
     await(runner.stop(), 30);
     await(mail.close(), 10);
@@ -291,6 +313,7 @@ public final class ProvisionerService {
     await(management.close(), 5);
     kubernetes.close();
     gitops.close();
+    await(webhookPool.close(), 10);
     await(pool.close(), 10);
     await(vertx.close(), 10);
     embeddedMysql.ifPresent(EmbeddedMariaDb::close);

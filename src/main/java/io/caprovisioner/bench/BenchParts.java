@@ -12,6 +12,9 @@ public final class BenchParts {
     return List.of(
         new CrashRecovery(),
         new ServiceRss(),
+        new WebhookBench(),
+        new JobsBench(),
+        new CommitBench(),
         new PeakRss());
   }
 

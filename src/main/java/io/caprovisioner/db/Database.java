@@ -104,9 +104,18 @@ public final class Database implements AutoCloseable {
     return pool(vertx, url, size);
   }
 
+  /** A pool of its own under {@code name} (in metrics), e.g. capacity kept for one path. */
+  public Pool pool(Vertx vertx, int size, String name) {
+    return pool(vertx, url, size, name);
+  }
+
   public static Pool pool(Vertx vertx, DatabaseUrl url, int size) {
+    return pool(vertx, url, size, "postgres");
+  }
+
+  public static Pool pool(Vertx vertx, DatabaseUrl url, int size, String name) {
     PgConnectOptions connect = connectOptions(url).setCachePreparedStatements(true);
-    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setName("postgres"))
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(size).setName(name))
         .with(new io.vertx.core.net.NetClientOptions().setTcpKeepAlive(true))
         .connectingTo(connect).using(vertx).build();
   }

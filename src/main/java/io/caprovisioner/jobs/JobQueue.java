@@ -33,6 +33,23 @@ public final class JobQueue {
   }
 
   /**
+   * Queues one job of {@code kind} per payload, without a subject, in one statement, in the list's
+   * order; a job whose dedupe key names work already queued or running is left out. Returns how
+   * many were added.
+   */
+  public Future<Integer> enqueueAll(SqlClient sql, String kind, java.util.List<JsonObject> payloads,
+      java.util.List<String> dedupeKeys) {
+    if (payloads.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return sql.preparedQuery("INSERT INTO jobs (kind, payload, dedupe_key) SELECT $1, p::jsonb, k "
+            + "FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(p, k, n) ORDER BY n "
+            + "ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND state IN ('queued','running') DO NOTHING")
+        .execute(Tuple.of(kind, payloads.stream().map(JsonObject::encode).toArray(String[]::new), dedupeKeys.toArray(new String[0])))
+        .compose(rows -> sql.query("NOTIFY " + CHANNEL).execute().map(rows.rowCount()));
+  }
+
+  /**
    * Level-triggered work: asks for one run of {@code kind} for {@code subject}, however often it
    * is asked. A queued one (even one waiting for its next try) becomes due now; a running one is
    * marked to run once more when it ends; otherwise a new one is queued. Returns the job's id.

@@ -31,6 +31,26 @@ public final class StripeEventStore {
         .map(rows -> rows.size() == 1);
   }
 
+  /**
+   * Marks up to {@code limit} received events whose job is not queued yet as queued, oldest first,
+   * and returns their ids. Rows another transaction is marking are skipped, so two relays never
+   * take the same event; the caller queues the jobs in the same transaction.
+   */
+  public Future<List<String>> markQueued(SqlClient sql, int limit) {
+    return sql.preparedQuery("UPDATE stripe_events SET queued_at = now() WHERE id IN (SELECT id FROM stripe_events "
+            + "WHERE queued_at IS NULL AND status = 'received' ORDER BY received_at, id LIMIT $1 "
+            + "FOR UPDATE SKIP LOCKED) RETURNING id, received_at")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<Row> sorted = new ArrayList<>();
+          rows.forEach(sorted::add);
+          // RETURNING has no order: the jobs are queued (and so claimed) in the order events came
+          sorted.sort(java.util.Comparator.comparing((Row r) -> r.getOffsetDateTime("received_at"))
+              .thenComparing(r -> r.getString("id")));
+          return sorted.stream().map(r -> r.getString("id")).toList();
+        });
+  }
+
   public Future<Optional<StoredEvent>> find(SqlClient sql, String id) {
     return sql.preparedQuery("SELECT * FROM stripe_events WHERE id = $1").execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));

@@ -26,10 +26,19 @@ public final class StripeRoutes {
   }
 
   public StripeRoutes(Pool pool, Config config, StripeEventApplier applier, WebhookObserver observer) {
+    this(pool, pool, config, applier, observer, () -> { });
+  }
+
+  /**
+   * @param webhookPool the acknowledgements' own connections
+   * @param stored called after each new event to apply is stored (wakes the {@link StripeEventRelay})
+   */
+  public StripeRoutes(Pool pool, Pool webhookPool, Config config, StripeEventApplier applier,
+      WebhookObserver observer, Runnable stored) {
     this.pool = pool;
     this.applier = applier;
-    this.webhook = new StripeWebhookHandler(pool, new StripeSignature(config.stripe().webhookSecrets()),
-        config.stripe().livemode(), observer);
+    this.webhook = new StripeWebhookHandler(webhookPool, new StripeSignature(config.stripe().webhookSecrets()),
+        config.stripe().livemode(), observer, stored);
   }
 
   public void mount(Router router) {

@@ -3,7 +3,6 @@ package io.caprovisioner.stripe;
 import io.caprovisioner.db.DatabaseOutage;
 import io.caprovisioner.tenant.Refusal;
 import io.caprovisioner.web.ErrorResponses;
-import io.caprovisioner.jobs.JobQueue;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -19,14 +18,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /webhooks/stripe}: verify, store the raw event and queue its job in one
- * transaction, answer 200. Nothing else happens on the request path (no Stripe API, Git,
- * Kubernetes or MySQL), so Stripe gets its answer in milliseconds and a crash after the commit
- * loses nothing. Reasons for a refusal are logged; the body never is.
+ * {@code POST /webhooks/stripe}: verify, store the raw event with one insert (its own unit of
+ * work), answer 200, and wake the {@link StripeEventRelay}, which queues its job. Nothing else
+ * happens on the request path (no job row, Stripe API, Git, Kubernetes or MySQL), so Stripe gets
+ * its answer in milliseconds and a crash after the commit loses nothing: the relay's poll finds
+ * the event. Reasons for a refusal are logged; the body never is.
  */
 public final class StripeWebhookHandler {
   public static final String PATH = "/webhooks/stripe";
   public static final int BODY_LIMIT = 256 * 1024;
+  /**
+   * Connections of the acknowledgements' own pool: 16 concurrent deliveries wait for a commit
+   * each, and commits of concurrent connections share a disk flush, so a few connections do.
+   */
+  public static final int CONNECTIONS = 8;
   public static final String APPLY_JOB = io.caprovisioner.lifecycle.JobKind.STRIPE_APPLY.wire();
   private static final Logger LOG = LoggerFactory.getLogger(StripeWebhookHandler.class);
   /**
@@ -39,19 +44,24 @@ public final class StripeWebhookHandler {
   private final StripeSignature signature;
   private final Optional<Boolean> livemode;
   private final WebhookObserver observer;
+  private final Runnable stored;
   private final StripeEventStore events = new StripeEventStore();
-  private final JobQueue jobs = new JobQueue();
 
   public StripeWebhookHandler(Pool pool, StripeSignature signature, Optional<Boolean> livemode) {
-    this(pool, signature, livemode, WebhookObserver.NONE);
+    this(pool, signature, livemode, WebhookObserver.NONE, () -> { });
   }
 
+  /**
+   * @param pool the acknowledgements' own connections: background work cannot take them
+   * @param stored called after a new event to apply was committed (wakes the relay)
+   */
   public StripeWebhookHandler(Pool pool, StripeSignature signature, Optional<Boolean> livemode,
-      WebhookObserver observer) {
+      WebhookObserver observer, Runnable stored) {
     this.pool = pool;
     this.signature = signature;
     this.livemode = livemode;
     this.observer = observer;
+    this.stored = stored;
   }
 
   /** The route handler: reads the raw body (413 beyond {@link #BODY_LIMIT}), then {@link #handle}. */
@@ -92,21 +102,18 @@ public final class StripeWebhookHandler {
     }
     Optional<String> ignored = StripeEventTypes.handled(event.type()) ? Optional.empty()
         : Optional.of("event type " + event.type() + " is not handled");
-    pool.withTransaction(sql -> events.insert(sql, event, text, ignored).compose(isNew -> {
-      if (!isNew || ignored.isPresent()) {
-        return io.vertx.core.Future.succeededFuture(isNew);
+    events.insert(pool, event, text, ignored).timeout(STORE_DEADLINE_MS, TimeUnit.MILLISECONDS).onSuccess(isNew -> {
+      if (isNew && ignored.isEmpty()) {
+        stored.run();
       }
-      return jobs.enqueue(sql, null, APPLY_JOB, new JsonObject().put("event_id", event.id()),
-          APPLY_JOB + ":" + event.id()).map(isNew);
-    })).timeout(STORE_DEADLINE_MS, TimeUnit.MILLISECONDS).onSuccess(isNew -> {
       observer.acknowledged(event.type(), !isNew, java.time.Duration.ofNanos(System.nanoTime() - started));
       LOG.info("stripe event {} ({}) {}", event.id(), event.type(),
-          !isNew ? "is a duplicate" : ignored.map(r -> "stored, ignored: " + r).orElse("stored, job queued"));
+          !isNew ? "is a duplicate" : ignored.map(r -> "stored, ignored: " + r).orElse("stored"));
       ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("received", true).put("duplicate", !isNew).encode());
     }).onFailure(e -> {
       if (DatabaseOutage.is(e)) {
-        // unacknowledged, so Stripe delivers it again; a transaction that commits after the
+        // unacknowledged, so Stripe delivers it again; an insert that commits after the
         // deadline makes that delivery a duplicate, never a loss
         LOG.warn("stripe event {} not acknowledged: PostgreSQL unavailable ({})", event.id(), e.toString());
         ctx.fail(new Refusal(Refusal.Kind.UNAVAILABLE, "the event store is unavailable; deliver again later", e,

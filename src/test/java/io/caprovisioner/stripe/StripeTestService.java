@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The whole service in-process on a fresh database, with helpers to post signed webhooks, run the
- * queued {@code stripe.apply} jobs (standing in for the job runner) and read rows back.
+ * the relay and the queued {@code stripe.apply} jobs (standing in for the job runner) and read rows back.
  */
 final class StripeTestService implements AutoCloseable {
   static final String SECRET = "whsec_test_secret_123";
@@ -119,6 +119,7 @@ final class StripeTestService implements AutoCloseable {
   int runApplyJobs() {
     int ran = 0;
     while (true) {
+      relay();
       List<Map<String, Object>> claimed = query("UPDATE jobs SET state = 'running', attempts = attempts + 1 "
           + "WHERE id = (SELECT id FROM jobs WHERE kind = 'stripe.apply' AND state = 'queued' ORDER BY id "
           + "FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id, payload->>'event_id' AS event_id");
@@ -129,6 +130,15 @@ final class StripeTestService implements AutoCloseable {
       apply((String) claimed.get(0).get("event_id"));
       query("UPDATE jobs SET state = 'done', finished_at = now() WHERE id = ? RETURNING id", id);
       ran++;
+    }
+  }
+
+  /** Queues the stored events' jobs, as the relay of a replica running jobs would; returns how many. */
+  int relay() {
+    try {
+      return service.stripeRelay().relayAll().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("relaying stored events failed", e);
     }
   }
 

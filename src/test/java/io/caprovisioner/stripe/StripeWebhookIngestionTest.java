@@ -45,7 +45,7 @@ class StripeWebhookIngestionTest {
   }
 
   @Test
-  void storesTheRawEventAndQueuesOneJob() {
+  void storesTheRawEventAloneAndTheRelayQueuesItsOneJob() {
     JsonObject event = checkout();
     byte[] body = event.encodePrettily().getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> r = service.post(body, TestSigner.header(StripeTestService.SECRET, TestSigner.now(), body));
@@ -58,13 +58,56 @@ class StripeWebhookIngestionTest {
         .containsEntry("api_version", "2025-12-15.clover").containsEntry("livemode", false)
         .containsEntry("created", event.getLong("created"));
     assertThat(row.get("received_at")).isNotNull();
+    // the acknowledgement is the one insert; the job comes from the relay (not running here)
+    assertThat(service.count("SELECT count(*) FROM jobs WHERE payload->>'event_id' = ?", event.getString("id")))
+        .isZero();
+    assertThat(row.get("queued_at")).isNull();
+
+    service.relay();
     assertThat(service.count("SELECT count(*) FROM jobs WHERE kind = 'stripe.apply' AND payload->>'event_id' = ? "
-        + "AND dedupe_key = ?", event.getString("id"), "stripe.apply:" + event.getString("id"))).isEqualTo(1);
+        + "AND dedupe_key = ? AND state = 'queued'", event.getString("id"), "stripe.apply:" + event.getString("id")))
+        .isEqualTo(1);
+    assertThat(service.event(event.getString("id")).get("queued_at")).isNotNull();
 
     HttpResponse<String> again = service.post(body, TestSigner.header(StripeTestService.SECRET, TestSigner.now(), body));
     assertThat(new JsonObject(again.body()).getBoolean("duplicate")).isTrue();
+    assertThat(service.relay()).isZero();
     assertThat(service.count("SELECT count(*) FROM jobs WHERE payload->>'event_id' = ?", event.getString("id")))
         .isEqualTo(1);
+  }
+
+  @Test
+  void anAcknowledgementDoesNotWaitForTheJobQueue() throws Exception {
+    // background work holding the jobs table (a long claim, a vacuum, a migration) must not
+    // hold Stripe's answer: the webhook writes stripe_events alone
+    try (java.sql.Connection blocker = java.sql.DriverManager.getConnection(service.db.jdbcUrl(), "postgres", null)) {
+      blocker.setAutoCommit(false);
+      blocker.createStatement().execute("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE");
+      JsonObject event = checkout();
+      long started = System.nanoTime();
+      HttpResponse<String> r = service.deliver(event);
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      blocker.rollback();
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(millis).as("acknowledged in %d ms while jobs was locked", millis).isLessThan(5000);
+      assertThat(service.eventStatus(event.getString("id"))).isEqualTo("received");
+    }
+  }
+
+  @Test
+  void theRelayQueuesABurstInTheOrderEventsArrivedAndEachOnce() {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      JsonObject event = checkout();
+      assertThat(service.deliver(event).statusCode()).isEqualTo(200);
+      ids.add(event.getString("id"));
+    }
+    service.relay();
+    List<String> queued = service.query("SELECT payload->>'event_id' AS event FROM jobs WHERE kind = 'stripe.apply' "
+        + "AND payload->>'event_id' = ANY (?) ORDER BY jobs.id", (Object) ids.toArray(new String[0])).stream()
+        .map(r -> (String) r.get("event")).toList();
+    assertThat(queued).containsExactlyElementsOf(ids);
+    assertThat(service.relay()).isZero();
   }
 
   @Test

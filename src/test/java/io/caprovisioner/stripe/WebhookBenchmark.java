@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * Ingestion latency: posts N signed, distinct checkout events one after another to a running
- * service and prints the median and p99 round trip (verify, store, queue, commit, answer).
+ * service and prints the median and p99 round trip (verify, store, commit, answer; the job is queued after).
  *
  * <pre>
  * java -cp target/test-classes:target/ca-provisioner.jar io.caprovisioner.stripe.WebhookBenchmark \

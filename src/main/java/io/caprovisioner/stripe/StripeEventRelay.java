@@ -1,0 +1,104 @@
+package io.caprovisioner.stripe;
+
+import io.caprovisioner.jobs.JobQueue;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Queues the {@code stripe.apply} job of each received event, after the webhook has answered: the
+ * acknowledgement is one insert, and the jobs are queued here in batches, in their own
+ * transaction on the background pool. Woken by every stored event of this replica, and by a poll
+ * for events another replica stored (an API-only one) or whose wake-up a crash lost. Retries,
+ * backoff and the failed/deferred states stay those of the job and the applier.
+ */
+public final class StripeEventRelay {
+  /** Events queued in one transaction: a burst costs one commit per this many. */
+  static final int BATCH = 500;
+  private static final Logger LOG = LoggerFactory.getLogger(StripeEventRelay.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Duration poll;
+  private final StripeEventStore events = new StripeEventStore();
+  private final JobQueue jobs = new JobQueue();
+  private final AtomicBoolean passRunning = new AtomicBoolean();
+  private final AtomicBoolean wanted = new AtomicBoolean();
+  private volatile boolean stopped = true;
+  private volatile boolean failing;
+  private long pollTimer = -1;
+  /** An event loop of the relay's own, so its passes never run on the loop of the request that woke it. */
+  private io.vertx.core.Context context;
+
+  public StripeEventRelay(Vertx vertx, Pool pool, Duration poll) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.poll = poll;
+  }
+
+  /** Starts the poll and relays what was left unqueued (a crash between answer and relay). */
+  public void start() {
+    context = vertx.getOrCreateContext();
+    // after the context: a webhook's wake-up on another thread sees both (stopped is volatile)
+    stopped = false;
+    pollTimer = vertx.setPeriodic(poll.toMillis(), id -> wake());
+    wake();
+  }
+
+  public void stop() {
+    stopped = true;
+    if (pollTimer >= 0) {
+      vertx.cancelTimer(pollTimer);
+    }
+  }
+
+  /**
+   * Asks for a pass soon; cheap and safe from any thread. Wake-ups during a pass make one more
+   * pass after it, so a burst of events is queued in a few transactions, not one each.
+   */
+  public void wake() {
+    if (stopped) {
+      return;
+    }
+    wanted.set(true);
+    if (passRunning.compareAndSet(false, true)) {
+      context.runOnContext(v -> pass());
+    }
+  }
+
+  private void pass() {
+    wanted.set(false);
+    relayBatch().onComplete(ar -> {
+      boolean more = ar.succeeded() && ar.result() == BATCH;
+      if (ar.failed() && !failing) {
+        // once per outage, not once per poll: the poll goes on trying
+        LOG.warn("queueing received Stripe events failed, trying again on the next wake-up: {}",
+            ar.cause().getMessage());
+      } else if (ar.succeeded() && failing) {
+        LOG.info("queueing received Stripe events works again");
+      }
+      failing = ar.failed();
+      passRunning.set(false);
+      if (!stopped && ar.succeeded() && (more || wanted.get()) && passRunning.compareAndSet(false, true)) {
+        pass();
+      }
+    });
+  }
+
+  /** One transaction: up to {@link #BATCH} received events get their job. Returns how many. */
+  public Future<Integer> relayBatch() {
+    return pool.withTransaction(sql -> events.markQueued(sql, BATCH).compose(ids -> jobs.enqueueAll(sql,
+        StripeWebhookHandler.APPLY_JOB, ids.stream().map(id -> new JsonObject().put("event_id", id)).toList(),
+        ids.stream().map(id -> StripeWebhookHandler.APPLY_JOB + ":" + id).toList()).map(ids.size())));
+  }
+
+  /** Relays until nothing is left unqueued (tests, and a runner that starts with a backlog). */
+  public Future<Integer> relayAll() {
+    return relayBatch().compose(n -> n < BATCH ? Future.succeededFuture(n) : relayAll().map(m -> n + m));
+  }
+}
