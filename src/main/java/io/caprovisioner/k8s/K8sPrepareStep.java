@@ -1,7 +1,11 @@
 package io.caprovisioner.k8s;
 
 import io.caprovisioner.k8s.model.TenantLabels;
+import io.caprovisioner.k8s.model.TenantQuota;
 import io.caprovisioner.k8s.model.TenantSecrets;
+import io.caprovisioner.tenant.Plan;
+import io.fabric8.kubernetes.api.model.LimitRange;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 
 import io.caprovisioner.config.Config;
 import io.caprovisioner.jobs.Outcome;
@@ -47,10 +51,11 @@ public final class K8sPrepareStep extends GuardedStep {
     return NAME;
   }
 
-  /** The Secrets carry the database's address: a new one is a new target. */
+  /** The Secrets carry the database's address, the quota the plan's resources: a new one is a new target. */
   @Override
   public String target(ReconcileContext work) {
-    return work.tenant().names().namespace() + "@" + mysql.host().orElse("") + ":" + mysql.port();
+    return work.tenant().names().namespace() + "@" + mysql.host().orElse("") + ":" + mysql.port() + " quota "
+        + TenantQuota.quota(work.tenant().names(), work.plan()).getSpec().getHard();
   }
 
   @Override
@@ -59,6 +64,7 @@ public final class K8sPrepareStep extends GuardedStep {
       return notConfigured("DB_HOST is not set: no database address for Secret ca-db");
     }
     TenantNames names = work.tenant().names();
+    Plan plan = work.plan();
     long id = work.tenant().id();
     return credentials.databasePassword(work.pool(), id)
         .compose(dbPassword -> credentials.adminPassword(work.pool(), id)
@@ -69,6 +75,7 @@ public final class K8sPrepareStep extends GuardedStep {
         .compose(secrets -> kube.step(() -> {
           List<String> changes = new ArrayList<>();
           ensureNamespace(kube.client(), names, changes);
+          ensureQuota(kube.client(), TenantQuota.quota(names, plan), TenantQuota.limits(names), changes);
           for (Secret s : secrets) {
             ensureSecret(kube.client(), s, changes);
           }
@@ -78,7 +85,7 @@ public final class K8sPrepareStep extends GuardedStep {
   }
 
   static void ensureNamespace(KubernetesClient client, TenantNames names, List<String> changes) {
-    Map<String, String> labels = TenantLabels.of(names);
+    Map<String, String> labels = TenantLabels.namespace(names);
     var namespace = client.namespaces().withName(names.namespace());
     KubeApply.Result result = KubeApply.apply(namespace::get,
         () -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(names.namespace())
@@ -91,6 +98,30 @@ public final class K8sPrepareStep extends GuardedStep {
       changes.add("created namespace " + names.namespace());
     } else if (result == KubeApply.Result.PATCHED) {
       changes.add("labelled namespace " + names.namespace());
+    }
+  }
+
+  /** The ResourceQuota and LimitRange of the plan: created when absent, their spec replaced when it differs. */
+  static void ensureQuota(KubernetesClient client, ResourceQuota quota, LimitRange limits, List<String> changes) {
+    String ns = quota.getMetadata().getNamespace();
+    var q = client.resourceQuotas().inNamespace(ns).withName(quota.getMetadata().getName());
+    KubeApply.Result qr = KubeApply.apply(q::get, () -> client.resourceQuotas().inNamespace(ns).resource(quota).create(),
+        live -> live.getSpec() != null && quota.getSpec().getHard().equals(live.getSpec().getHard()),
+        live -> q.edit(l -> {
+          l.setSpec(quota.getSpec());
+          return l;
+        }));
+    var l = client.limitRanges().inNamespace(ns).withName(limits.getMetadata().getName());
+    KubeApply.Result lr = KubeApply.apply(l::get, () -> client.limitRanges().inNamespace(ns).resource(limits).create(),
+        live -> limits.getSpec().equals(live.getSpec()),
+        live -> l.edit(x -> {
+          x.setSpec(limits.getSpec());
+          return x;
+        }));
+    if (qr != KubeApply.Result.UNCHANGED || lr != KubeApply.Result.UNCHANGED) {
+      changes.add((qr == KubeApply.Result.CREATED ? "created" : "set") + " ResourceQuota and LimitRange "
+          + TenantQuota.NAME + " " + quota.getSpec().getHard().entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(",")));
     }
   }
 

@@ -121,7 +121,9 @@ class CaProvisionerChartTest {
         "/secrets", Set.of("get", "create", "patch", "update", "delete"),
         "batch/jobs", Set.of("get", "list", "watch", "create", "patch", "delete"),
         "/pods", Set.of("get", "list", "watch"),
-        "/pods/log", Set.of("get")));
+        "/pods/log", Set.of("get"),
+        "/resourcequotas", Set.of("get", "create", "patch", "update"),
+        "/limitranges", Set.of("get", "create", "patch", "update")));
     Map<String, Object> role = argo.one("Role");
     assertThat(Charts.<String>req(role, "metadata", "namespace")).isEqualTo("argocd");
     assertThat(rules(role)).isEqualTo(Map.of("argoproj.io/applications", Set.of("get", "list", "watch")));

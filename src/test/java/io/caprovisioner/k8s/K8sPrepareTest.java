@@ -48,6 +48,43 @@ class K8sPrepareTest {
   }
 
   @Test
+  void theNamespaceEnforcesPodSecurityRestrictedAndGetsTheQuotaOfItsPlan() {
+    TenantNames hardened = TenantNames.of("prep-three", "sites.example.org");
+    io.caprovisioner.tenant.Plan starter = io.caprovisioner.tenant.PlanCatalog.defaults().byName("starter").orElseThrow();
+    io.caprovisioner.tenant.Plan pro = io.caprovisioner.tenant.PlanCatalog.defaults().byName("pro").orElseThrow();
+    List<String> changes = new ArrayList<>();
+    K8sPrepareStep.ensureNamespace(client, hardened, changes);
+    assertThat(client.namespaces().withName("tenant-prep-three").get().getMetadata().getLabels())
+        .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
+        .containsEntry("pod-security.kubernetes.io/warn", "restricted")
+        .containsEntry("pod-security.kubernetes.io/audit", "restricted");
+
+    K8sPrepareStep.ensureQuota(client, io.caprovisioner.k8s.model.TenantQuota.quota(hardened, starter),
+        io.caprovisioner.k8s.model.TenantQuota.limits(hardened), changes);
+    var quota = client.resourceQuotas().inNamespace("tenant-prep-three").withName("ca-tenant").get();
+    // the site and its task-queue run at the plan's size, plus one maintenance Job (1 CPU, 1Gi)
+    java.math.BigDecimal cpu = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+        new io.fabric8.kubernetes.api.model.Quantity(starter.resources().cpuLimit()));
+    assertThat(io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(quota.getSpec().getHard().get("limits.cpu")))
+        .isEqualByComparingTo(cpu.multiply(java.math.BigDecimal.valueOf(2)).add(java.math.BigDecimal.ONE));
+    assertThat(quota.getSpec().getHard().get("requests.storage").toString()).isEqualTo(starter.storage());
+    assertThat(client.limitRanges().inNamespace("tenant-prep-three").withName("ca-tenant").get().getSpec().getLimits()
+        .get(0).getDefault()).containsKeys("cpu", "memory");
+    assertThat(changes).last().asString().startsWith("created ResourceQuota and LimitRange ca-tenant");
+
+    changes.clear();
+    K8sPrepareStep.ensureQuota(client, io.caprovisioner.k8s.model.TenantQuota.quota(hardened, starter),
+        io.caprovisioner.k8s.model.TenantQuota.limits(hardened), changes);
+    assertThat(changes).isEmpty();
+    // a plan change: the quota follows
+    K8sPrepareStep.ensureQuota(client, io.caprovisioner.k8s.model.TenantQuota.quota(hardened, pro),
+        io.caprovisioner.k8s.model.TenantQuota.limits(hardened), changes);
+    assertThat(changes).singleElement().asString().startsWith("set ResourceQuota and LimitRange ca-tenant");
+    assertThat(client.resourceQuotas().inNamespace("tenant-prep-three").withName("ca-tenant").get().getSpec().getHard()
+        .get("requests.storage").toString()).isEqualTo(pro.storage());
+  }
+
+  @Test
   void aNamespaceArgoCdCreatedGetsOurLabelsAndKeepsItsOwn() {
     TenantNames other = TenantNames.of("prep-two", "sites.example.org");
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("tenant-prep-two")
