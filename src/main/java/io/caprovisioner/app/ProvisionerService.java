@@ -23,6 +23,7 @@ import io.caprovisioner.metrics.FleetGauges;
 import io.caprovisioner.metrics.MetricsEndpoint;
 import io.caprovisioner.metrics.ProductMetrics;
 import io.caprovisioner.mysql.SharedMysql;
+import io.caprovisioner.pipeline.DependencyBreakers;
 import io.caprovisioner.pipeline.PipelineOptions;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.stripe.StripeEventApplier;
@@ -66,6 +67,7 @@ public final class ProvisionerService {
   private final Optional<EmbeddedMariaDb> embeddedMysql;
   private final KubernetesClient kubernetes;
   private final WorkerExecutor k8sWorkers;
+  private final DependencyBreakers breakers;
   private final MailSendHandler mail;
   private final AtomicBoolean draining;
   private final ManagementServer management;
@@ -86,6 +88,7 @@ public final class ProvisionerService {
     this.embeddedMysql = p.embeddedMysql;
     this.kubernetes = p.kubernetes;
     this.k8sWorkers = p.k8sWorkers;
+    this.breakers = p.breakers;
     this.mail = p.mail;
     this.draining = p.draining;
     this.management = p.management;
@@ -108,6 +111,7 @@ public final class ProvisionerService {
     Optional<EmbeddedMariaDb> embeddedMysql = Optional.empty();
     KubernetesClient kubernetes;
     WorkerExecutor k8sWorkers;
+    DependencyBreakers breakers;
     MailSendHandler mail;
     ManagementServer management;
     PrometheusMeterRegistry registry;
@@ -170,8 +174,10 @@ public final class ProvisionerService {
     p.stripeEvents = new StripeEventApplier(p.vertx, p.pool, config, lifecycle);
     // templates are checked now too: a broken operator mail template stops the start
     p.mail = MailSendHandler.create(p.vertx, p.pool, config);
+    p.breakers = TenantPipelineWiring.breakers(p.vertx, p.pool, p.gitops, p.kubernetes, p.k8sWorkers, p.mysql,
+        DependencyBreakers.Timing.defaults());
     p.runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(p.pool, config, p.gitops,
-            renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults(), p.metrics))
+            renderer, p.kubernetes, p.k8sWorkers, p.mysql, PipelineOptions.defaults(), p.metrics, p.breakers))
         .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents))
         .register(JobKind.MAIL_SEND.wire(), p.mail);
     p.api = new ApiServer(p.vertx, config.secrets().adminApiToken());
@@ -261,6 +267,7 @@ public final class ProvisionerService {
     await(api.shutdown(DRAIN_SECONDS), DRAIN_SECONDS + 5);
     await(gitImport.stop(), 30);
     // in-flight jobs finish or give their lease back for another replica
+    breakers.close();
     await(runner.stop(), 30);
     await(mail.close(), 10);
     await(mysql.closeFuture().orElse(io.vertx.core.Future.succeededFuture()), 10);

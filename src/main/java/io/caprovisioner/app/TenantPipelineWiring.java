@@ -2,6 +2,7 @@ package io.caprovisioner.app;
 
 import io.caprovisioner.config.Config;
 import io.caprovisioner.crypto.SecretBox;
+import io.caprovisioner.gitops.GitopsUnavailableException;
 import io.caprovisioner.gitops.GitopsWriter;
 import io.caprovisioner.k8s.AdminPasswordResetStep;
 import io.caprovisioner.k8s.CaInstallStep;
@@ -14,6 +15,9 @@ import io.caprovisioner.k8s.NamespaceDeleteStep;
 import io.caprovisioner.mysql.MysqlCreateStep;
 import io.caprovisioner.mysql.MysqlDropStep;
 import io.caprovisioner.mysql.SharedMysql;
+import io.caprovisioner.pipeline.Dependency;
+import io.caprovisioner.pipeline.DependencyBreaker;
+import io.caprovisioner.pipeline.DependencyBreakers;
 import io.caprovisioner.pipeline.GitCommitStep;
 import io.caprovisioner.pipeline.GitRemoveStep;
 import io.caprovisioner.pipeline.PipelineOptions;
@@ -23,9 +27,12 @@ import io.caprovisioner.pipeline.TenantPlan;
 import io.caprovisioner.pipeline.TenantReconciler;
 import io.caprovisioner.render.TenantRenderer;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the tenant reconciler from its clients: every step, and which steps undo which (a
@@ -36,32 +43,46 @@ public final class TenantPipelineWiring {
   private TenantPipelineWiring() {
   }
 
-  /** @param k8sWorkers fabric8 blocks: its own executor, so slow API calls never starve other blocking work */
-  public static TenantReconciler reconciler(Pool pool, Config config, GitopsWriter gitops, TenantRenderer renderer,
-      KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options) {
-    return reconciler(pool, config, gitops, renderer, kubernetes, k8sWorkers, mysql, options, StepObserver.NONE);
+  /**
+   * One breaker per dependency, each with its probe: the shared MySQL answers a query, the API
+   * server answers a GET, the gitops remote a fetch. Close them when the runner stops.
+   */
+  public static DependencyBreakers breakers(Vertx vertx, Pool pool, GitopsWriter gitops, KubernetesClient kubernetes,
+      WorkerExecutor k8sWorkers, SharedMysql mysql, DependencyBreakers.Timing timing) {
+    return new DependencyBreakers(vertx, pool, Map.of(
+        Dependency.MYSQL, mysql::probe,
+        Dependency.KUBERNETES, () -> Kube.probe(kubernetes, k8sWorkers),
+        Dependency.GITOPS, () -> gitops.reachable()
+            .recover(e -> e instanceof GitopsUnavailableException ? Future.failedFuture(e) : Future.succeededFuture())),
+        timing);
   }
 
+  /**
+   * @param k8sWorkers fabric8 blocks: its own executor, so slow API calls never starve other blocking work
+   * @param breakers   from {@link #breakers}, on the same clients
+   */
   public static TenantReconciler reconciler(Pool pool, Config config, GitopsWriter gitops, TenantRenderer renderer,
       KubernetesClient kubernetes, WorkerExecutor k8sWorkers, SharedMysql mysql, PipelineOptions options,
-      StepObserver observer) {
+      StepObserver observer, DependencyBreakers breakers) {
     TenantCredentials credentials = new TenantCredentials(new SecretBox(config.secrets().secretKey()));
-    Kube kube = new Kube(kubernetes, k8sWorkers, options.unavailableRetry());
+    Kube kube = new Kube(kubernetes, k8sWorkers, breakers.of(Dependency.KUBERNETES));
+    DependencyBreaker git = breakers.of(Dependency.GITOPS);
+    DependencyBreaker mysqlBreaker = breakers.of(Dependency.MYSQL);
     GitopsResources resources = new GitopsResources(config.gitops());
     GitopsAwaitStep await = new GitopsAwaitStep(kube, resources, renderer, options.awaitPoll(),
         options.awaitTimeout());
     GitopsGoneStep gone = new GitopsGoneStep(kube, resources, options.awaitPoll());
     TenantPlan plan = new TenantPlan(new TenantPlan.Steps(
-        new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name()), options.unavailableRetry()),
-        new MysqlCreateStep(mysql, credentials, options.unavailableRetry()),
-        new K8sPrepareStep(kube, credentials, config.mysql(), options.unavailableRetry()),
+        new GitCommitStep(gitops, renderer, List.of(GitRemoveStep.NAME, gone.name()), git),
+        new MysqlCreateStep(mysql, credentials, mysqlBreaker),
+        new K8sPrepareStep(kube, credentials, config.mysql(), mysqlBreaker),
         await,
         new CaInstallStep(kube, config.tenants(), credentials, options.caRoot(), options.installPoll(),
             options.installTimeout()),
         new AdminPasswordResetStep(kube, config.tenants(), credentials, options.caRoot(), options.installPoll()),
-        new GitRemoveStep(gitops, List.of(GitCommitStep.NAME, await.name()), options.unavailableRetry()),
+        new GitRemoveStep(gitops, List.of(GitCommitStep.NAME, await.name()), git),
         gone,
-        new MysqlDropStep(mysql, options.unavailableRetry(), List.of(MysqlCreateStep.NAME, CaInstallStep.NAME)),
+        new MysqlDropStep(mysql, mysqlBreaker, List.of(MysqlCreateStep.NAME, CaInstallStep.NAME)),
         new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME, CaInstallStep.NAME))));
     return new TenantReconciler(pool, config.plans(), plan, observer);
   }
