@@ -9,7 +9,8 @@ public final class BenchParts {
 
   /** {@code bench} and {@code bench --quick}. */
   public static List<BenchPart> standard() {
-    return List.of(new PeakRss());
+    return List.of(new WaitingTenantsCpu(),
+        new PeakRss());
   }
 
   /** {@code bench --fleet N}. */
