@@ -23,7 +23,9 @@ class ParkedJobsTest {
   }
 
   private long parkedJob(String tenant) {
-    return db.enqueue(db.tenant(tenant), "test.parked", new JsonObject(), null).orElseThrow();
+    long id = db.tenant(tenant);
+    // requested as the reconciler's jobs are: at most one queued or running per tenant
+    return await(db.pool.withTransaction(sql -> queue.request(sql, id, "test.parked", new JsonObject())));
   }
 
   private boolean parked(long id) {
@@ -50,8 +52,8 @@ class ParkedJobsTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 2 && parked(id));
 
     // a new intent for the tenant wakes it too
-    await(db.pool.withTransaction(sql -> queue.request(sql, db.job(id).getLong("tenant_id"), "test.parked",
-        new JsonObject())));
+    long tenant = db.job(id).getLong("tenant_id");
+    await(db.pool.withTransaction(sql -> queue.request(sql, tenant, "test.parked", new JsonObject())));
     await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 3 && parked(id));
   }
 
