@@ -99,16 +99,15 @@ public final class WaitingTenantsCpu implements BenchPart {
           Thread.sleep(200);
         }
         figures.note("all " + TENANTS + " parked on the unreachable MySQL in " + seconds(parking) + " s");
+        Thread.sleep(2_000); // the burst's garbage and compilations settle
+        // just parked, none due for 7.5 minutes: what waiting costs without any safety-net run
+        figures.put("waiting_tenants_idle_cpu_pct", cpuPercent(Duration.ofSeconds(10)));
         // parked jobs sleep 3/4 to all of the safety net (JobStore.park), 7/8 of it on average: in a fleet
         // that has waited that long their next runs are spread evenly over that mean
         long meanSleep = DependencyBreakers.Timing.defaults().safetyNet().toSeconds() * 7 / 8;
         await(pool.query("UPDATE jobs SET run_after = now() + random() * interval '" + meanSleep + " seconds' "
             + "WHERE parked_on = 'mysql' AND state = 'queued'").execute());
-        Thread.sleep(2_000); // the burst's garbage and compilations settle
-        long cpu = processCpuNanos();
-        long start = System.nanoTime();
-        Thread.sleep(window.toMillis());
-        double pct = 100.0 * (processCpuNanos() - cpu) / (System.nanoTime() - start);
+        double pct = cpuPercent(window);
         int reruns = await(pool.query("SELECT count(*) FROM jobs WHERE updated_at > now() - interval '"
             + window.toSeconds() + " seconds' AND parked_on = 'mysql'").execute()).iterator().next().getInteger(0);
         figures.put("waiting_tenants_cpu_pct", pct);
@@ -168,6 +167,14 @@ public final class WaitingTenantsCpu implements BenchPart {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /** This JVM's CPU over {@code window}, as % of one core. */
+  private static double cpuPercent(Duration window) throws InterruptedException {
+    long cpu = processCpuNanos();
+    long start = System.nanoTime();
+    Thread.sleep(window.toMillis());
+    return 100.0 * (processCpuNanos() - cpu) / (System.nanoTime() - start);
   }
 
   private static long processCpuNanos() {
