@@ -33,6 +33,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds the tenant reconciler from its clients: every step, and which steps undo which (a
@@ -84,6 +85,6 @@ public final class TenantPipelineWiring {
         gone,
         new MysqlDropStep(mysql, mysqlBreaker, List.of(MysqlCreateStep.NAME, CaInstallStep.NAME)),
         new NamespaceDeleteStep(kube, options.awaitPoll(), List.of(K8sPrepareStep.NAME, CaInstallStep.NAME))));
-    return new TenantReconciler(pool, config.plans(), plan, observer);
+    return new TenantReconciler(pool, config.plans(), plan, observer, Optional.of(breakers));
   }
 }

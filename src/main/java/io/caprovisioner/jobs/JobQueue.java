@@ -41,7 +41,7 @@ public final class JobQueue {
   public Future<Long> request(SqlClient sql, long subject, String kind, JsonObject payload) {
     String dedupeKey = kind + ":" + subject;
     return sql.preparedQuery("UPDATE jobs SET run_after = CASE WHEN state = 'queued' THEN least(run_after, now()) "
-            + "ELSE run_after END, rerun = (state = 'running'), payload = payload || $2, updated_at = now() "
+            + "ELSE run_after END, rerun = (state = 'running'), payload = payload || $2, parked_on = NULL, updated_at = now() "
             + "WHERE dedupe_key = $1 AND state IN ('queued','running') RETURNING id")
         .execute(Tuple.of(dedupeKey, payload))
         .compose(rows -> rows.size() > 0

@@ -129,7 +129,7 @@ final class JobStore {
    * now. A restart is how an operator brings new configuration, e.g. the DB_HOST a step waited for.
    */
   Future<Integer> wakeWaiting() {
-    return pool.query("UPDATE jobs SET run_after = now(), updated_at = now() WHERE state = 'queued' "
+    return pool.query("UPDATE jobs SET run_after = now(), parked_on = NULL, updated_at = now() WHERE state = 'queued' "
             + "AND wait_reason IS NOT NULL AND blocks_tenant AND run_after > now()")
         .execute().map(r -> r.rowCount());
   }

@@ -19,6 +19,15 @@ public enum Dependency {
     return wire;
   }
 
+  public static java.util.Optional<Dependency> fromWire(String wire) {
+    for (Dependency d : values()) {
+      if (d.wire.equals(wire)) {
+        return java.util.Optional.of(d);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** For log lines. */
   public String title() {
     return title;

@@ -166,6 +166,15 @@ class ParkedTenantsTest {
     assertThat(db.rows("SELECT 1 FROM provisioning_logs WHERE status = 'waiting' AND action = 'mysql.create'"))
         .hasSize(TENANTS);
 
+    // their safety net runs out while MySQL is still down: claimed, and back to sleep without a step
+    var before = db.rows("SELECT now()").get(0).getOffsetDateTime(0);
+    db.rows("UPDATE jobs SET run_after = now() WHERE parked_on = 'mysql'");
+    await().atMost(Duration.ofSeconds(30)).until(() -> db.rows("SELECT 1 FROM jobs WHERE parked_on = 'mysql' "
+        + "AND run_after > now() + interval '5 minutes' AND started_at > $1", before).size() == TENANTS);
+    assertThat(tried("mysql.create")).isEqualTo(triesWhenParked);
+    assertThat(db.rows("SELECT 1 FROM tenants WHERE status_detail LIKE 'waiting at mysql.create: MySQL at %'"))
+        .hasSize(TENANTS);
+
     // MySQL is back (on another port: the forwarder keeps the address): the probe wakes every tenant
     EmbeddedMariaDb again = EmbeddedMariaDb.start(dir, binaries, db.vertx);
     closeLast.add(again);
