@@ -30,6 +30,7 @@ import io.caprovisioner.metrics.MetricsEndpoint;
 import io.caprovisioner.metrics.ProductMetrics;
 import io.caprovisioner.mysql.SharedMysql;
 import io.caprovisioner.pipeline.DependencySlots;
+import io.caprovisioner.pipeline.DependencyBreakers;
 import io.caprovisioner.pipeline.PipelineOptions;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.stripe.StripeEventApplier;
@@ -83,6 +84,7 @@ public final class ProvisionerService {
   private final Optional<EmbeddedMariaDb> embeddedMysql;
   private final KubernetesClient kubernetes;
   private final WorkerExecutor k8sWorkers;
+  private final DependencyBreakers breakers;
   private final MailSendHandler mail;
   private final AtomicBoolean draining;
   private final ManagementServer management;
@@ -105,6 +107,7 @@ public final class ProvisionerService {
     this.embeddedMysql = p.embeddedMysql;
     this.kubernetes = p.kubernetes;
     this.k8sWorkers = p.k8sWorkers;
+    this.breakers = p.breakers;
     this.mail = p.mail;
     this.draining = p.draining;
     this.management = p.management;
@@ -129,6 +132,7 @@ public final class ProvisionerService {
     Optional<EmbeddedMariaDb> embeddedMysql = Optional.empty();
     KubernetesClient kubernetes;
     WorkerExecutor k8sWorkers;
+    DependencyBreakers breakers;
     MailSendHandler mail;
     ManagementServer management;
     PrometheusMeterRegistry registry;
@@ -196,11 +200,13 @@ public final class ProvisionerService {
     // templates are checked now too: a broken operator mail template stops the start
     p.mail = MailSendHandler.create(p.vertx, p.pool, config);
     PipelineOptions pipeline = PipelineOptions.defaults();
+    p.breakers = TenantPipelineWiring.breakers(p.vertx, p.pool, p.gitops, p.kubernetes, p.k8sWorkers, p.mysql,
+        DependencyBreakers.Timing.defaults());
     // reconciles share JOB_WORKERS slots, of which cluster and MySQL steps may hold only some (the
     // rest stay for git work); Stripe events and mail have slots of their own: none of them ever
     // waits behind a hung Kubernetes API or MySQL
     p.runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(p.pool, config, p.gitops,
-            renderer, p.kubernetes, p.k8sWorkers, p.mysql, pipeline, p.metrics,
+            renderer, p.kubernetes, p.k8sWorkers, p.mysql, pipeline, p.metrics, p.breakers,
             DependencySlots.forWorkers(config.jobs().workers(), pipeline.awaitPoll()),
             RolloutWiring.steps(p.vertx), new RolloutFailures()))
         .register(JobKind.ROLLOUT_ADVANCE.wire(), new RolloutDriver(lifecycle, RolloutWiring.POLL))
@@ -306,6 +312,7 @@ public final class ProvisionerService {
     await(gitImport.stop(), 30);
     stripeRelay.stop();
     // in-flight jobs finish or give their lease back for another replica
+    breakers.close();
     await(runner.stop(), 30);
     await(mail.close(), 10);
     await(mysql.closeFuture().orElse(io.vertx.core.Future.succeededFuture()), 10);

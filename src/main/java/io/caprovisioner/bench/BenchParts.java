@@ -15,6 +15,7 @@ public final class BenchParts {
         new WebhookBench(),
         new JobsBench(),
         new CommitBench(),
+        new WaitingTenantsCpu(),
         new PeakRss());
   }
 

@@ -14,6 +14,12 @@ public interface GitopsWriter {
   /** Writes the tenant's files; the new commit's sha, or empty when nothing changed. */
   Future<Optional<String>> write(TenantDesired desired, GitChange change);
 
+  /**
+   * For the gitops remote's breaker: succeeds when the remote answers (fails with
+   * {@link GitopsUnavailableException} while it cannot be reached).
+   */
+  Future<Void> reachable();
+
   /** Removes the tenant's directory; the commit's sha, or empty when it was already gone. */
   Future<Optional<String>> remove(TenantNames names, GitChange change);
 }

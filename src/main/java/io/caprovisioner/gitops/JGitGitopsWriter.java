@@ -123,6 +123,19 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     }, false);
   }
 
+  /** A fetch (the first use: the initial one), on the Git thread like every other conversation with the remote. */
+  @Override
+  public Future<Void> reachable() {
+    return worker.executeBlocking(() -> {
+      if (initialised) {
+        clone.fetch();
+      } else {
+        initialise();
+      }
+      return null;
+    }, false);
+  }
+
   @Override
   public Future<List<TenantCommit>> history(TenantNames names, int limit) {
     return worker.executeBlocking(() -> {

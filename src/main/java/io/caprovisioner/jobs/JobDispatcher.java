@@ -208,6 +208,10 @@ public final class JobDispatcher {
         return Future.succeededFuture();
       });
     }
+    if (outcome instanceof Outcome.Wait w && w.parkedOn().isPresent()) {
+      // no timer of its own: a wake, a new request, or the poll once its safety net is due
+      return store.park(job, w).mapEmpty();
+    }
     if (outcome instanceof Outcome.Wait w) {
       vertx.setTimer(Math.max(1, w.retryIn().toMillis()), t -> wake());
       return store.requeue(job, w).mapEmpty();

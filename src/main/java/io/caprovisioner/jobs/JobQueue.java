@@ -3,6 +3,7 @@ package io.caprovisioner.jobs;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -57,7 +58,7 @@ public final class JobQueue {
   public Future<Long> request(SqlClient sql, long subject, String kind, JsonObject payload) {
     String dedupeKey = kind + ":" + subject;
     return sql.preparedQuery("UPDATE jobs SET run_after = CASE WHEN state = 'queued' THEN least(run_after, now()) "
-            + "ELSE run_after END, rerun = (state = 'running'), payload = payload || $2, updated_at = now() "
+            + "ELSE run_after END, rerun = (state = 'running'), payload = payload || $2, parked_on = NULL, updated_at = now() "
             + "WHERE dedupe_key = $1 AND state IN ('queued','running') RETURNING id")
         .execute(Tuple.of(dedupeKey, payload))
         .compose(rows -> rows.size() > 0
@@ -66,6 +67,27 @@ public final class JobQueue {
                 ? Future.succeededFuture(id.get())
                 // lost a race with another transaction's insert: that one is ours too
                 : request(sql, subject, kind, payload)));
+  }
+
+  /**
+   * {@code dependency} answers again: every job parked on it (by any replica) becomes due now, and
+   * the wake is recorded, so a job parking at this very moment sees it (see {@code JobStore.park}).
+   * Returns how many jobs were woken.
+   */
+  public Future<Integer> wakeParked(Pool pool, String dependency) {
+    // the wall clock of the wake, not the transaction's start: every job claimed before it counts as woken
+    return pool.withTransaction(sql -> sql.preparedQuery("INSERT INTO job_dependency_wakes (dependency, woken_at) "
+            + "VALUES ($1, clock_timestamp()) ON CONFLICT (dependency) DO UPDATE SET woken_at = clock_timestamp()")
+        .execute(Tuple.of(dependency))
+        .compose(v -> sql.preparedQuery("UPDATE jobs SET run_after = now(), parked_on = NULL, updated_at = now() "
+            + "WHERE state = 'queued' AND parked_on = $1").execute(Tuple.of(dependency)))
+        .compose(rows -> sql.query("NOTIFY " + CHANNEL).execute().map(rows.rowCount())));
+  }
+
+  /** How many queued jobs are parked on {@code dependency} now (operators, tests, the bench). */
+  public Future<Integer> parkedOn(SqlClient sql, String dependency) {
+    return sql.preparedQuery("SELECT count(*) FROM jobs WHERE state = 'queued' AND parked_on = $1")
+        .execute(Tuple.of(dependency)).map(rows -> rows.iterator().next().getInteger(0));
   }
 
   /**

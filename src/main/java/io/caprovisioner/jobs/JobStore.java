@@ -74,10 +74,34 @@ final class JobStore {
   Future<Boolean> requeue(Job job, Outcome.Wait wait) {
     return pool.preparedQuery("UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), "
             + "run_after = CASE WHEN rerun THEN now() ELSE now() + ($3::bigint * interval '1 millisecond') END, "
-            + "rerun = false, blocks_tenant = $4, wait_reason = $5, "
+            + "rerun = false, blocks_tenant = $4, wait_reason = $5, parked_on = NULL, "
             + "locked_by = NULL, lease_until = NULL, updated_at = now() "
             + "WHERE id = $1 AND locked_by = $2 AND state = 'running'")
         .execute(Tuple.of(job.id(), job.lockToken(), wait.retryIn().toMillis(), wait.blocksTenant(), wait.reason()))
+        .map(r -> r.rowCount() == 1);
+  }
+
+  /**
+   * Parked on a dependency (see {@link Outcome#parkOn}): back to the queue without spending an
+   * attempt, due only when the safety net ends (jittered, so a fleet parked together does not wake
+   * together), unless woken sooner. Requested again while it ran, or its dependency woken since
+   * this run was claimed: due at once instead. The share lock on the dependency's wake row orders
+   * this against a concurrent {@link JobQueue#wakeParked}: one of the two always sees the other.
+   */
+  Future<Boolean> park(Job job, Outcome.Wait wait) {
+    String dependency = wait.parkedOn().orElseThrow();
+    return pool.preparedQuery("""
+            WITH wake AS (SELECT woken_at FROM job_dependency_wakes WHERE dependency = $5 FOR SHARE),
+                 this AS (SELECT id, rerun OR coalesce(started_at <= (SELECT max(woken_at) FROM wake), false) AS due
+                          FROM jobs WHERE id = $1)
+            UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0),
+                   run_after = CASE WHEN this.due THEN now()
+                     ELSE now() + ($3::bigint * (0.75 + random() * 0.25)) * interval '1 millisecond' END,
+                   parked_on = CASE WHEN this.due THEN NULL ELSE $5 END,
+                   rerun = false, blocks_tenant = true, wait_reason = $4,
+                   locked_by = NULL, lease_until = NULL, updated_at = now()
+            FROM this WHERE jobs.id = this.id AND locked_by = $2 AND state = 'running'""")
+        .execute(Tuple.of(job.id(), job.lockToken(), wait.retryIn().toMillis(), wait.reason(), dependency))
         .map(r -> r.rowCount() == 1);
   }
 
@@ -105,7 +129,7 @@ final class JobStore {
    * now. A restart is how an operator brings new configuration, e.g. the DB_HOST a step waited for.
    */
   Future<Integer> wakeWaiting() {
-    return pool.query("UPDATE jobs SET run_after = now(), updated_at = now() WHERE state = 'queued' "
+    return pool.query("UPDATE jobs SET run_after = now(), parked_on = NULL, updated_at = now() WHERE state = 'queued' "
             + "AND wait_reason IS NOT NULL AND blocks_tenant AND run_after > now()")
         .execute().map(r -> r.rowCount());
   }

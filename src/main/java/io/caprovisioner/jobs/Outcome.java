@@ -2,6 +2,7 @@ package io.caprovisioner.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * How a step (or a whole job) ended, when it did not fail. A failure is a failed Future: it costs
@@ -23,8 +24,13 @@ public sealed interface Outcome {
   /**
    * Cannot run yet (not configured, unreachable, still converging): try again after
    * {@code retryIn}. {@code blocksTenant} false: the tenant's later jobs may run meanwhile.
+   * {@code parkedOn}: the job is parked on that dependency, not re-run on a timer: woken when the
+   * dependency answers again ({@link JobQueue#wakeParked}), and {@code retryIn} is only a safety net.
    */
-  record Wait(String reason, Duration retryIn, boolean blocksTenant) implements Outcome {
+  record Wait(String reason, Duration retryIn, boolean blocksTenant, Optional<String> parkedOn) implements Outcome {
+    public Wait(String reason, Duration retryIn, boolean blocksTenant) {
+      this(reason, retryIn, blocksTenant, Optional.empty());
+    }
   }
 
   static Outcome done(String message) {
@@ -37,6 +43,14 @@ public sealed interface Outcome {
 
   static Outcome waitFor(String reason, Duration retryIn) {
     return new Wait(reason, retryIn, true);
+  }
+
+  /**
+   * Wait until {@code dependency} answers again: the job is parked and woken by the dependency's
+   * recovery, a new request or a restart; {@code safetyNet} is how long it sleeps if no wake comes.
+   */
+  static Outcome parkOn(String reason, String dependency, Duration safetyNet) {
+    return new Wait(reason, safetyNet, true, Optional.of(dependency));
   }
 
   /** Wait for a date without holding back the tenant's later jobs. */

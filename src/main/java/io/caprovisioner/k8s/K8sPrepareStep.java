@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.pipeline.TenantCredentials;
+import io.caprovisioner.pipeline.DependencyBreaker;
 import io.caprovisioner.pipeline.GuardedStep;
 import io.caprovisioner.pipeline.ReconcileContext;
 import io.caprovisioner.tenant.TenantNames;
@@ -21,7 +22,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,8 +39,10 @@ public final class K8sPrepareStep extends GuardedStep {
   private final TenantCredentials credentials;
   private final Config.TenantMysql mysql;
 
-  public K8sPrepareStep(Kube kube, TenantCredentials credentials, Config.TenantMysql mysql, Duration retry) {
-    super(retry);
+  /** @param mysqlBreaker the shared MySQL's: without DB_HOST there is no address for Secret ca-db */
+  public K8sPrepareStep(Kube kube, TenantCredentials credentials, Config.TenantMysql mysql,
+      DependencyBreaker mysqlBreaker) {
+    super(mysqlBreaker);
     this.kube = kube;
     this.credentials = credentials;
     this.mysql = mysql;

@@ -3,6 +3,7 @@ package io.caprovisioner.k8s;
 import io.caprovisioner.jobs.Errors;
 import io.caprovisioner.jobs.Outcome;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.caprovisioner.pipeline.DependencyBreaker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.Future;
@@ -15,17 +16,18 @@ import java.util.function.Function;
 
 /**
  * fabric8 calls for the steps: run on a worker executor (the client blocks), and "cannot reach
- * the API server" turned into a wait that names the reason, not a failure that uses attempts.
+ * the API server" turned into a wait that names the reason, not a failure that uses attempts:
+ * the cluster's breaker opens and parks the tenant; while it is open, steps do not call at all.
  */
 public final class Kube {
   private final KubernetesClient client;
   private final WorkerExecutor workers;
-  private final Duration retry;
+  private final DependencyBreaker breaker;
 
-  public Kube(KubernetesClient client, WorkerExecutor workers, Duration retry) {
+  public Kube(KubernetesClient client, WorkerExecutor workers, DependencyBreaker breaker) {
     this.client = client;
     this.workers = workers;
-    this.retry = retry;
+    this.breaker = breaker;
   }
 
   public KubernetesClient client() {
@@ -40,21 +42,36 @@ public final class Kube {
   /** Where an operator learns to give the service a cluster; a new user's dev mode has none. */
   static final String CLUSTER_HELP = "see \"Running against a cluster\" in the README";
 
-  /** Like {@link #call}, then: unreachable cluster → wait with the reason. */
+  /** Like {@link #call}, then: unreachable cluster → parked with the reason; breaker open → parked without calling. */
   public Future<Outcome> step(Callable<Outcome> work) {
-    return call(work).recover(this::waitIfUnreachable);
+    return parkedOr(() -> call(work).recover(this::waitIfUnreachable));
   }
 
   /** Like {@link #step(Callable)}, with {@code then} continuing off the worker (fenced writes, further calls). */
   public <T> Future<Outcome> stepThen(Callable<T> work, Function<T, Future<Outcome>> then) {
-    return call(work).transform(ar -> ar.succeeded() ? then.apply(ar.result()) : waitIfUnreachable(ar.cause()));
+    return parkedOr(() -> call(work).transform(ar -> ar.succeeded() ? then.apply(ar.result())
+        : waitIfUnreachable(ar.cause())));
+  }
+
+  /** While the cluster's breaker is open, parked without calling. */
+  private Future<Outcome> parkedOr(java.util.function.Supplier<Future<Outcome>> attempt) {
+    var down = breaker.downReason();
+    return down.isPresent() ? Future.succeededFuture(breaker.park(down.get())) : attempt.get();
   }
 
   private Future<Outcome> waitIfUnreachable(Throwable e) {
     return unreachable(e)
-        ? Future.succeededFuture(Outcome.waitFor("Kubernetes API at " + client.getMasterUrl()
-            + " is unreachable: " + Errors.message(rootCause(e)) + " (" + CLUSTER_HELP + ")", retry))
+        ? Future.succeededFuture(breaker.unreachable("Kubernetes API at " + client.getMasterUrl()
+            + " is unreachable: " + Errors.message(rootCause(e)) + " (" + CLUSTER_HELP + ")"))
         : Future.failedFuture(e);
+  }
+
+  /** For the cluster's breaker: succeeds when the API server answers at all (an error status is an answer). */
+  public static Future<Void> probe(KubernetesClient client, WorkerExecutor workers) {
+    return workers.<Void>executeBlocking(() -> {
+      client.namespaces().withName("kube-system").get();
+      return null;
+    }, false).recover(e -> unreachable(e) ? Future.failedFuture(e) : Future.succeededFuture());
   }
 
   public <T> Future<Outcome> step(Callable<T> work, Function<T, Outcome> then) {

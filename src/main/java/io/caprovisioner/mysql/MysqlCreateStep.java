@@ -1,12 +1,12 @@
 package io.caprovisioner.mysql;
 
 import io.caprovisioner.jobs.Outcome;
+import io.caprovisioner.pipeline.DependencyBreaker;
 import io.caprovisioner.pipeline.TenantCredentials;
 import io.caprovisioner.pipeline.GuardedStep;
 import io.caprovisioner.pipeline.ReconcileContext;
 import io.caprovisioner.tenant.TenantNames;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 
 /**
@@ -20,8 +20,9 @@ public final class MysqlCreateStep extends GuardedStep {
   private final TenantDatabase database;
   private final TenantCredentials credentials;
 
-  public MysqlCreateStep(SharedMysql mysql, TenantCredentials credentials, Duration retry) {
-    super(retry);
+  /** @param breaker the shared MySQL's */
+  public MysqlCreateStep(SharedMysql mysql, TenantCredentials credentials, DependencyBreaker breaker) {
+    super(breaker);
     this.mysql = mysql;
     this.database = new TenantDatabase(mysql);
     this.credentials = credentials;
@@ -50,7 +51,7 @@ public final class MysqlCreateStep extends GuardedStep {
     if (!mysql.configured()) {
       return notConfigured("DB_HOST is not set: no shared MySQL configured");
     }
-    return unlessUnreachable(credentials.databasePassword(work.pool(), work.tenant().id())
+    return unlessUnreachable(() -> credentials.databasePassword(work.pool(), work.tenant().id())
         .compose(password -> database.ensure(names.database(), names.dbUser(), password))
         .map(changes -> Outcome.done(changes.isEmpty()
             ? "database " + names.database() + " and user " + names.dbUser() + " already as desired"

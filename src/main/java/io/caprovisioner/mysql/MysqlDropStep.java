@@ -1,12 +1,12 @@
 package io.caprovisioner.mysql;
 
 import io.caprovisioner.jobs.Outcome;
+import io.caprovisioner.pipeline.DependencyBreaker;
 import io.caprovisioner.pipeline.GuardedStep;
 import java.util.List;
 import io.caprovisioner.pipeline.ReconcileContext;
 import io.caprovisioner.tenant.TenantNames;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 
 /** {@code mysql.drop}: after the retention period, the tenant's database and user go. */
@@ -16,8 +16,8 @@ public final class MysqlDropStep extends GuardedStep {
   private final List<String> undoes;
 
   /** @param undoes the steps whose effect the drop removes (the database, and what was installed in it) */
-  public MysqlDropStep(SharedMysql mysql, Duration retry, List<String> undoes) {
-    super(retry);
+  public MysqlDropStep(SharedMysql mysql, DependencyBreaker breaker, List<String> undoes) {
+    super(breaker);
     this.mysql = mysql;
     this.database = new TenantDatabase(mysql);
     this.undoes = List.copyOf(undoes);
@@ -45,7 +45,7 @@ public final class MysqlDropStep extends GuardedStep {
     if (!mysql.configured()) {
       return notConfigured("DB_HOST is not set: no shared MySQL configured");
     }
-    return unlessUnreachable(database.drop(names.database(), names.dbUser())
+    return unlessUnreachable(() -> database.drop(names.database(), names.dbUser())
         .map(dropped -> Outcome.done(dropped.isEmpty() ? "database and user already gone"
             : "dropped " + String.join(" and ", dropped))), SharedMysql::unreachable, () -> "MySQL at " + mysql.where());
   }

@@ -54,6 +54,15 @@ public final class SharedMysql implements AutoCloseable {
         .setUser(user).setPassword(password).setCharset("utf8mb4");
   }
 
+  /** For the shared MySQL's breaker: succeeds when the server answers at all (an SQL error is an answer). */
+  public Future<Void> probe() {
+    if (!configured()) {
+      return Future.failedFuture(new IllegalStateException("DB_HOST is not set"));
+    }
+    return admin().query("SELECT 1").execute().<Void>mapEmpty()
+        .recover(e -> unreachable(e) ? Future.failedFuture(e) : Future.succeededFuture());
+  }
+
   /** True for "could not reach the server" (connect refused, DNS, timeout), as opposed to an SQL error. */
   public static boolean unreachable(Throwable e) {
     return !(e instanceof DatabaseException) && !(e instanceof IllegalArgumentException);

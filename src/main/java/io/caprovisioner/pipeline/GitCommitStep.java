@@ -7,7 +7,6 @@ import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.render.TenantRenderer;
 import io.caprovisioner.tenant.TenantDesired;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -24,10 +23,10 @@ public final class GitCommitStep extends GuardedStep {
 
   /**
    * @param undoes the deletion's steps, which must run again for a later deletion
-   * @param retry  how soon to look again while the gitops remote cannot be reached
+   * @param breaker the gitops remote's
    */
-  public GitCommitStep(GitopsWriter writer, TenantRenderer renderer, List<String> undoes, Duration retry) {
-    super(retry);
+  public GitCommitStep(GitopsWriter writer, TenantRenderer renderer, List<String> undoes, DependencyBreaker breaker) {
+    super(breaker);
     this.writer = writer;
     this.renderer = renderer;
     this.undoes = List.copyOf(undoes);
@@ -57,7 +56,7 @@ public final class GitCommitStep extends GuardedStep {
   /** Commits {@code desired} rather than the recorded desired state (a restore's site scaled to zero, then back). */
   public Future<Outcome> commit(ReconcileContext ctx, TenantDesired desired, GitAction fallback) {
     // a git outage is a wait, like a MySQL or cluster outage: it costs no attempt
-    return unlessUnreachable(writer.write(desired, ctx.change(fallback))
+    return unlessUnreachable(() -> writer.write(desired, ctx.change(fallback))
         .map(sha -> Outcome.done(sha.map(s -> "committed " + s + " (" + desired.state().wire() + ")")
             .orElse("gitops repository already holds this state (" + desired.state().wire() + ")"))),
         e -> e instanceof GitopsUnavailableException, () -> "the gitops repository");

@@ -5,7 +5,6 @@ import io.caprovisioner.gitops.GitopsUnavailableException;
 import io.caprovisioner.gitops.GitopsWriter;
 import io.caprovisioner.jobs.Outcome;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -16,8 +15,8 @@ public final class GitRemoveStep extends GuardedStep {
   private final List<String> undoes;
 
   /** @param undoes the running tenant's git steps, which must run again after a resume */
-  public GitRemoveStep(GitopsWriter writer, List<String> undoes, Duration retry) {
-    super(retry);
+  public GitRemoveStep(GitopsWriter writer, List<String> undoes, DependencyBreaker breaker) {
+    super(breaker);
     this.writer = writer;
     this.undoes = List.copyOf(undoes);
   }
@@ -39,7 +38,7 @@ public final class GitRemoveStep extends GuardedStep {
 
   @Override
   public Future<Outcome> run(ReconcileContext ctx, OffsetDateTime startedAt) {
-    return unlessUnreachable(writer.remove(ctx.tenant().names(), ctx.change(GitAction.DELETE))
+    return unlessUnreachable(() -> writer.remove(ctx.tenant().names(), ctx.change(GitAction.DELETE))
         .map(sha -> Outcome.done(sha.map(s -> "removed in " + s).orElse("already absent from the gitops repository"))),
         e -> e instanceof GitopsUnavailableException, () -> "the gitops repository");
   }

@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * How the tenant steps poll and how long they wait before failing.
  *
- * @param unavailableRetry  a step that cannot run here (no DB_HOST, no cluster) looks again after this
+ * @param unavailableRetry  no longer read by the steps: a missing dependency parks the tenant on its
+ *                          breaker ({@link DependencyBreakers}), which has its own timing
  * @param awaitPoll         argocd.await / argocd.gone / k8s.delete poll
  * @param awaitTimeout      Argo CD errors become a failure after this long
  * @param installPoll       ca.install poll

@@ -43,22 +43,28 @@ public final class TenantReconciler implements JobHandler {
   private final ProvisioningLog log = new ProvisioningLog();
   private final StepObserver observer;
   private final GaveUpListener gaveUp;
+  private final Optional<DependencyBreakers> breakers;
 
   public TenantReconciler(Pool pool, PlanCatalog plans, TenantPlan plan) {
     this(pool, plans, plan, StepObserver.NONE);
   }
 
   public TenantReconciler(Pool pool, PlanCatalog plans, TenantPlan plan, StepObserver observer) {
-    this(pool, plans, plan, observer, GaveUpListener.NONE);
+    this(pool, plans, plan, observer, GaveUpListener.NONE, Optional.empty());
   }
 
+  /**
+   * @param gaveUp told, in the same transaction, when a tenant's reconcile uses up its attempts
+   * @param breakers the steps' own: a parked tenant whose breaker is still open is not reconciled for nothing
+   */
   public TenantReconciler(Pool pool, PlanCatalog plans, TenantPlan plan, StepObserver observer,
-      GaveUpListener gaveUp) {
+      GaveUpListener gaveUp, Optional<DependencyBreakers> breakers) {
     this.pool = pool;
     this.plans = plans;
     this.plan = plan;
     this.observer = observer;
     this.gaveUp = gaveUp;
+    this.breakers = breakers;
   }
 
   @Override
@@ -67,7 +73,21 @@ public final class TenantReconciler implements JobHandler {
     if (tenantId.isEmpty()) {
       return Future.failedFuture(new IllegalArgumentException(job.job().kind() + " job without a tenant"));
     }
-    return reconcile(job, tenantId.get());
+    Optional<Outcome> stillParked = stillParked(job.job());
+    return stillParked.isPresent() ? Future.succeededFuture(stillParked.get()) : reconcile(job, tenantId.get());
+  }
+
+  /**
+   * The safety net of a parked tenant ran out while this replica still sees its dependency down:
+   * its probe wakes the tenant when the dependency answers, and every step would only park it
+   * again, so it goes back to sleep at once with the reason it shows (which stays as it was).
+   */
+  private Optional<Outcome> stillParked(Job job) {
+    if (breakers.isEmpty() || job.waitReason().isEmpty()) {
+      return Optional.empty();
+    }
+    return job.parkedOn().flatMap(Dependency::fromWire).map(d -> breakers.get().of(d))
+        .filter(b -> b.downReason().isPresent()).map(b -> b.park(job.waitReason().get()));
   }
 
   private Future<Outcome> reconcile(JobContext job, long id) {

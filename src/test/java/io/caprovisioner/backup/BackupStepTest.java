@@ -1,5 +1,7 @@
 package io.caprovisioner.backup;
 
+import io.caprovisioner.pipeline.TestBreakers;
+import io.caprovisioner.pipeline.StepObserver;
 import static io.caprovisioner.jobs.QueueFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -105,8 +107,10 @@ class BackupStepTest {
     lifecycle = new TenantLifecycle(db.pool, config.tenants(), config.plans());
     mysql = new SharedMysql(db.vertx, config.mysql());
     runner = new JobRunner(db.vertx, db.pool, QueueFixture.fast(2, "backups"));
+    var k8s = db.vertx.createSharedWorkerExecutor("test-k8s", 2);
     runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(db.pool, config, gitops, gitops,
-        client, db.vertx.createSharedWorkerExecutor("test-k8s", 2), mysql, FAST));
+        client, k8s, mysql, FAST, StepObserver.NONE,
+        TenantPipelineWiring.breakers(db.vertx, db.pool, gitops, client, k8s, mysql, TestBreakers.PROBING)));
     await(runner.start());
     controllerTimer = db.vertx.setPeriodic(100, t -> db.vertx.executeBlocking(() -> {
       controllers.reconcile();

@@ -76,8 +76,10 @@ class DatabaseClockTest {
     TenantLifecycle lifecycle = new TenantLifecycle(db.pool, config.tenants(), config.plans());
     mysql = new SharedMysql(db.vertx, config.mysql());
     runner = new JobRunner(db.vertx, db.pool, QueueFixture.fast(2, "clock"));
+    var k8s = db.vertx.createSharedWorkerExecutor("clock-k8s", 2);
     runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(db.pool, config, gitops, gitops,
-        client, db.vertx.createSharedWorkerExecutor("clock-k8s", 2), mysql, TenantPipelineTest.FAST));
+        client, k8s, mysql, TenantPipelineTest.FAST, StepObserver.NONE,
+        TenantPipelineWiring.breakers(db.vertx, db.pool, gitops, client, k8s, mysql, TenantPipelineTest.PROBING)));
     await(runner.start());
     controllerTimer = db.vertx.setPeriodic(100, t -> db.vertx.executeBlocking(() -> {
       controllers.reconcile();

@@ -48,6 +48,16 @@ public final class FakeGitops implements GitopsWriter, TenantRenderer {
     return Future.succeededFuture(Optional.of(id));
   }
 
+  /** Counts the probe's looks, so a test can tell one probe from one call per tenant. */
+  public final AtomicInteger probes = new AtomicInteger();
+
+  @Override
+  public Future<Void> reachable() {
+    probes.incrementAndGet();
+    return down ? Future.failedFuture(new GitopsUnavailableException("cannot fetch from the gitops repository "
+        + "https://git.example.org/gitops.git: connection refused", null)) : Future.succeededFuture();
+  }
+
   @Override
   public synchronized Future<Optional<String>> remove(TenantNames names, GitChange change) {
     if (repo.remove(names.namespace()) == null) {

@@ -86,9 +86,11 @@ class HungClusterTest {
     int workers = 4;
     DependencySlots slots = DependencySlots.forWorkers(workers, Duration.ofMillis(200));
     runner = new JobRunner(db.vertx, db.pool, QueueFixture.fast(workers, "hung").withStopGrace(Duration.ofMillis(500)));
+    var k8s = db.vertx.createSharedWorkerExecutor("hung-k8s", workers);
     runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(db.pool, config, gitops, gitops,
-        kube, db.vertx.createSharedWorkerExecutor("hung-k8s", workers), mysql, TenantPipelineTest.FAST,
-        StepObserver.NONE, slots, TenantPlan.UpgradeSteps.NONE, GaveUpListener.NONE));
+        kube, k8s, mysql, TenantPipelineTest.FAST, StepObserver.NONE,
+        TenantPipelineWiring.breakers(db.vertx, db.pool, gitops, kube, k8s, mysql, TenantPipelineTest.PROBING),
+        slots, TenantPlan.UpgradeSteps.NONE, GaveUpListener.NONE));
     await(runner.start());
 
     int tenants = 8;

@@ -1,5 +1,6 @@
 package io.caprovisioner.rollout;
 
+import io.caprovisioner.pipeline.TestBreakers;
 import static io.caprovisioner.jobs.QueueFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -132,8 +133,11 @@ class FleetRolloutTest {
     SiteProbe probe = SiteProbe.http(db.vertx, names -> "http://127.0.0.1:" + site.actualPort() + "/"
         + names.namespace());
     JobRunner runner = new JobRunner(db.vertx, db.pool, QueueFixture.fast(4, id));
+    var k8s = db.vertx.createSharedWorkerExecutor("test-k8s-" + id, 4);
     runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(db.pool, config, gitops, gitops,
-            client, db.vertx.createSharedWorkerExecutor("test-k8s-" + id, 4), mysql, FAST, StepObserver.NONE, DependencySlots.unbounded(),
+            client, k8s, mysql, FAST, StepObserver.NONE,
+            TenantPipelineWiring.breakers(db.vertx, db.pool, gitops, client, k8s, mysql, TestBreakers.PROBING),
+            DependencySlots.unbounded(),
             RolloutSteps.of(probe, Duration.ofMillis(100), Duration.ofSeconds(60)), new RolloutFailures()))
         .register(JobKind.ROLLOUT_ADVANCE.wire(), new RolloutDriver(lifecycle, Duration.ofMillis(100)));
     await(runner.start());

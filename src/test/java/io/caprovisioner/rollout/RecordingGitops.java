@@ -33,6 +33,11 @@ final class RecordingGitops implements GitopsWriter, TenantRenderer {
   }
 
   @Override
+  public Future<Void> reachable() {
+    return repo.reachable();
+  }
+
+  @Override
   public Future<Optional<String>> remove(TenantNames names, GitChange change) {
     return repo.remove(names, change);
   }
