@@ -70,7 +70,8 @@ class DatabaseClockTest {
     databaseClockAheadBy("2 hours");
     Config.TenantMysql m = TestMariaDb.start();
     Config config = TestConfigs.config(Map.of("DB_HOST", m.host().get(), "DB_PORT", Integer.toString(m.port()),
-        "DB_USER", m.user(), "DB_PASSWORD", m.password().get(), "TENANT_RETENTION_DAYS", "1"));
+        "DB_USER", m.user(), "DB_PASSWORD", m.password().get(), "TENANT_RETENTION_DAYS", "1",
+        "BACKUP_FINAL_DAYS", "0")); // no backup storage here: the purge would wait for its final backup
     FakeGitops gitops = new FakeGitops();
     FakeControllers controllers = new FakeControllers(client, gitops);
     TenantLifecycle lifecycle = new TenantLifecycle(db.pool, config.tenants(), config.plans());

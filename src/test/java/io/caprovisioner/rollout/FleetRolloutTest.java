@@ -90,6 +90,7 @@ class FleetRolloutTest {
 
   @BeforeAll
   static void storage() {
+    TestMariaDb.start(); // unpacks the MariaDB binaries whose clients the Jobs run, if no test did yet
     LocalJobRunner.assumeClientsRun(Path.of("target", "mariadb-binaries", "bin"));
     s3 = new TestS3("ca-backups");
   }
