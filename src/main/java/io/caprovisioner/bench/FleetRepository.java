@@ -32,6 +32,8 @@ import org.eclipse.jgit.lib.RefUpdate;
  * per file would be hundreds of thousands of files), as if the service had provisioned them all.
  */
 final class FleetRepository {
+  private static final int CHUNK = 2_000;
+
   private FleetRepository() {
   }
 
@@ -47,11 +49,16 @@ final class FleetRepository {
         for (Map.Entry<String, byte[]> file : RepositorySkeleton.files(config).entrySet()) {
           add(builder, inserter, file.getKey(), file.getValue());
         }
-        for (TenantDesired tenant : tenants) {
-          RenderedTenant rendered = renderer.render(tenant);
-          for (Map.Entry<String, String> file : rendered.files().entrySet()) {
-            add(builder, inserter, rendered.directory() + "/" + file.getKey(),
-                file.getValue().getBytes(StandardCharsets.UTF_8));
+        // rendering is most of the work, and the renderer keeps no state between calls: all cores
+        // render a chunk, then its files go into the pack, so only one chunk's text is held at a time
+        for (int from = 0; from < tenants.size(); from += CHUNK) {
+          List<RenderedTenant> chunk = tenants.subList(from, Math.min(tenants.size(), from + CHUNK)).parallelStream()
+              .map(renderer::render).toList();
+          for (RenderedTenant rendered : chunk) {
+            for (Map.Entry<String, String> file : rendered.files().entrySet()) {
+              add(builder, inserter, rendered.directory() + "/" + file.getKey(),
+                  file.getValue().getBytes(StandardCharsets.UTF_8));
+            }
           }
         }
         builder.finish(); // sorts the entries into Git's order

@@ -237,6 +237,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       tip = outcome.accepted() ? Optional.of(skeleton) : clone.fetch();
       LOG.info("gitops repository {} initialised from the skeleton: {}", remote.display(), outcome.detail());
     }
+    collector.ensureBitmaps();
     initialised = true;
     return tip;
   }
