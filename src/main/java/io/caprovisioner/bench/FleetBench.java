@@ -13,6 +13,9 @@ import io.caprovisioner.gitops.GitChange;
 import io.caprovisioner.gitops.JGitGitopsWriter;
 import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.caprovisioner.render.YamlTenantRenderer;
+import io.caprovisioner.repotools.BaseRevision;
+import io.caprovisioner.repotools.OfflineToolConfig;
+import io.caprovisioner.repotools.RepositoryValidator;
 import io.caprovisioner.tenant.Plan;
 import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.tenant.TenantNames;
@@ -92,6 +95,7 @@ public final class FleetBench implements BenchPart {
         figures.put("import_noop_ms", importNoopMillis(vertx, pool, config, writer, fleet, plans,
             settings.quick() ? 3 : 7));
         figures.put("rollout_10k_render_s", rollout(writer, fleet));
+        figures.put("validate_base_ms", validateBaseMillis(config, settings.workDir().resolve("checkout")));
       } finally {
         pool.close();
       }
@@ -222,6 +226,30 @@ public final class FleetBench implements BenchPart {
       }
     }
     return seconds(started);
+  }
+
+  /**
+   * {@code validate --base origin/main} in a {@code git clone --depth 1} of the fleet's repository,
+   * as CI runs it on a pull request (one that changes nothing: the cost of the check itself).
+   */
+  private static double validateBaseMillis(Config config, Path checkout) throws Exception {
+    Process clone = new ProcessBuilder("git", "clone", "-q", "--depth", "1", "--branch", config.gitops().branch(),
+        config.home().resolve("gitops/remote.git").toUri().toString(), checkout.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(clone.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (clone.waitFor() != 0) {
+      throw new IllegalStateException("git clone --depth 1 failed: " + output);
+    }
+    long started = System.nanoTime();
+    Config tools = OfflineToolConfig.load(Map.of(), checkout);
+    RepositoryValidator.Result result = new RepositoryValidator(tools).validate(checkout,
+        Optional.of(BaseRevision.tenantFiles(checkout, "origin/" + config.gitops().branch())));
+    double millis = (System.nanoTime() - started) / 1e6;
+    if (!result.clean()) {
+      throw new IllegalStateException("validate found " + result.problems().size() + " problem(s) in the generated "
+          + "repository, e.g. " + result.problems().get(0));
+    }
+    return millis;
   }
 
   /** The same single commit on a repository of ten tenants. */
