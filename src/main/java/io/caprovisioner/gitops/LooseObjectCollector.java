@@ -23,10 +23,13 @@ final class LooseObjectCollector {
   static final int CHECK_EVERY_COMMITS = 200;
   static final long MAX_LOOSE_OBJECTS = 2_000;
   static final long MAX_PACK_FILES = 50;
+  /** Commits after which the clone is packed anyway, to put its bitmap on the new tip. */
+  static final int REPACK_AFTER_COMMITS = 500;
 
   private final LocalClone clone;
   private final Optional<Path> localRemote;
   private int changesSinceCheck;
+  private int changesSincePack;
 
   LooseObjectCollector(LocalClone clone, Optional<Path> localRemote) {
     this.clone = clone;
@@ -35,12 +38,22 @@ final class LooseObjectCollector {
 
   void collectIfNeeded(int changes) {
     changesSinceCheck += changes;
+    changesSincePack += changes;
     if (changesSinceCheck < CHECK_EVERY_COMMITS) {
       return;
     }
     changesSinceCheck = 0;
     try {
-      collect(clone.repository(), true);
+      if (changesSincePack >= REPACK_AFTER_COMMITS) {
+        // a push's bitmap walk reads every commit made since the bitmap was written, each with
+        // its tenants/ tree: after a burst or a rollout that is thousands, on every later push
+        LOG.info("packing {} after {} commits, for a fresh bitmap index", clone.repository().getDirectory(),
+            changesSincePack);
+        forceCollect(clone.repository());
+        changesSincePack = 0;
+      } else if (collect(clone.repository(), true)) {
+        changesSincePack = 0;
+      }
       if (localRemote.isPresent()) {
         try (Repository remote = new FileRepositoryBuilder().setGitDir(localRemote.get().toFile()).setBare().build()) {
           collect(remote, true);
