@@ -21,6 +21,8 @@ public final class BenchParts {
 
   /** {@code bench --fleet N}. */
   public static List<BenchPart> fleet() {
-    return List.of(new PeakRss());
+    return List.of(
+        new FleetBench(),
+        new PeakRss());
   }
 }

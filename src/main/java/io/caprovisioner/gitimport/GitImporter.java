@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,7 +135,8 @@ public final class GitImporter {
           boolean full = snapshot.relation() == Relation.DESCENDANT;
           List<ParsedTenantFile> candidates = full
               ? files.stream().filter(f -> snapshot.changedByPeople().contains(f.folder())).toList() : files;
-          Set<String> present = files.stream().map(ParsedTenantFile::folder).collect(Collectors.toSet());
+          // a held deletion's folder is back only if it changed since (after a full read: is there at all)
+          Set<String> present = snapshot.changedAtTip();
           Set<String> removed = full ? intersect(snapshot.removedFolders(), snapshot.changedByPeople()) : Set.of();
           Set<String> namespaces = new HashSet<>();
           candidates.forEach(f -> namespaces.add(f.folderNamespace()));
@@ -156,7 +156,7 @@ public final class GitImporter {
                         .mapEmpty();
                   }
                 }
-                return chain.compose(v -> removals(conn, removed, stored, present.size(), requestedBy, tip))
+                return chain.compose(v -> removals(conn, removed, stored, snapshot.tenantsAtTip(), requestedBy, tip))
                     .map(done -> {
                       actions.addAll(done);
                       return actions;

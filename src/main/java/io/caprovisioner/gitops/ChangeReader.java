@@ -1,6 +1,7 @@
 package io.caprovisioner.gitops;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -27,13 +28,14 @@ final class ChangeReader {
   /** @param serviceEmail the committer email of the service's own commits */
   static BranchSnapshot read(Repository repo, ObjectId tip, Optional<String> lastImported, String serviceEmail)
       throws IOException {
-    List<TenantFile> files = HistoryReader.tenantFiles(repo, tip);
     if (lastImported.isEmpty()) {
-      return new BranchSnapshot(Optional.of(tip.name()), files, BranchSnapshot.Relation.FIRST, Set.of(), Set.of());
+      return everything(repo, tip, BranchSnapshot.Relation.FIRST);
     }
     ObjectId previous = ObjectId.fromString(lastImported.get());
     if (previous.equals(tip)) {
-      return new BranchSnapshot(Optional.of(tip.name()), files, BranchSnapshot.Relation.SAME, Set.of(), Set.of());
+      // nothing happened since: nothing to read
+      return new BranchSnapshot(Optional.of(tip.name()), List.of(), BranchSnapshot.Relation.SAME, Set.of(), Set.of(),
+          Set.of(), 0);
     }
     try (RevWalk walk = new RevWalk(repo)) {
       RevCommit tipCommit = walk.parseCommit(tip);
@@ -42,25 +44,42 @@ final class ChangeReader {
         previousCommit = walk.parseCommit(previous);
       } catch (MissingObjectException e) {
         // not even in our clone any more: certainly not in the tip's history
-        return rewritten(tip, files);
+        return everything(repo, tip, BranchSnapshot.Relation.REWRITTEN);
       }
       if (!walk.isMergedInto(previousCommit, tipCommit)) {
-        return rewritten(tip, files);
+        return everything(repo, tip, BranchSnapshot.Relation.REWRITTEN);
       }
-      Set<String> removed = removedTenantFolders(repo, previousCommit, tipCommit);
+      Diff diff = diff(repo, previousCommit, tipCommit);
       Set<String> byPeople = foldersChangedByPeople(repo, walk, previousCommit, tipCommit, serviceEmail);
-      return new BranchSnapshot(Optional.of(tip.name()), files, BranchSnapshot.Relation.DESCENDANT, removed,
-          byPeople);
+      List<TenantFile> files = new ArrayList<>();
+      for (String folder : byPeople.stream().sorted().toList()) {
+        HistoryReader.tenantFile(repo, tip, folder).ifPresent(files::add);
+      }
+      return new BranchSnapshot(Optional.of(tip.name()), files, BranchSnapshot.Relation.DESCENDANT, diff.removed(),
+          byPeople, diff.present(), HistoryReader.tenantFolderCount(repo, tip));
     }
   }
 
-  private static BranchSnapshot rewritten(ObjectId tip, List<TenantFile> files) {
-    return new BranchSnapshot(Optional.of(tip.name()), files, BranchSnapshot.Relation.REWRITTEN, Set.of(), Set.of());
+  /** Every tenant file at the tip: nothing to compare with. */
+  private static BranchSnapshot everything(Repository repo, ObjectId tip, BranchSnapshot.Relation relation)
+      throws IOException {
+    List<TenantFile> files = HistoryReader.tenantFiles(repo, tip);
+    Set<String> folders = new HashSet<>();
+    files.forEach(f -> folders.add(f.path().substring(0, f.path().lastIndexOf('/'))));
+    return new BranchSnapshot(Optional.of(tip.name()), files, relation, Set.of(), Set.of(), folders, folders.size());
   }
 
-  /** Folders whose tenant.yaml exists at {@code from} and not at {@code to}. */
-  private static Set<String> removedTenantFolders(Repository repo, RevCommit from, RevCommit to) throws IOException {
+  /**
+   * @param removed folders whose tenant.yaml exists at {@code from} and not at {@code to}
+   * @param present changed folders whose tenant.yaml exists at {@code to}
+   */
+  private record Diff(Set<String> removed, Set<String> present) {
+  }
+
+  /** A tree diff: identical subtrees (all but the few changed shards and folders) are skipped unread. */
+  private static Diff diff(Repository repo, RevCommit from, RevCommit to) throws IOException {
     Set<String> removed = new HashSet<>();
+    Set<String> present = new HashSet<>();
     try (TreeWalk tw = new TreeWalk(repo)) {
       tw.addTree(from.getTree());
       tw.addTree(to.getTree());
@@ -68,13 +87,17 @@ final class ChangeReader {
       tw.setFilter(AndTreeFilter.create(PathFilter.create("tenants"), TreeFilter.ANY_DIFF));
       while (tw.next()) {
         String[] parts = tw.getPathString().split("/");
-        if (parts.length == 4 && parts[3].equals(TENANT_FILE) && tw.getFileMode(0) != FileMode.MISSING
-            && tw.getFileMode(1) == FileMode.MISSING) {
-          removed.add(parts[0] + "/" + parts[1] + "/" + parts[2]);
+        if (parts.length == 4 && parts[3].equals(TENANT_FILE)) {
+          String folder = parts[0] + "/" + parts[1] + "/" + parts[2];
+          if (tw.getFileMode(1) != FileMode.MISSING) {
+            present.add(folder);
+          } else if (tw.getFileMode(0) != FileMode.MISSING) {
+            removed.add(folder);
+          }
         }
       }
     }
-    return removed;
+    return new Diff(removed, present);
   }
 
   /** Tenant folders that commits in (from, to] not made by the service changed, against their first parent. */

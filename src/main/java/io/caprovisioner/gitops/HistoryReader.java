@@ -66,6 +66,35 @@ final class HistoryReader {
     return files;
   }
 
+  /** The tenant.yaml of one folder ({@code tenants/<shard>/<namespace>}) at the tip, when it has one. */
+  static Optional<TenantFile> tenantFile(Repository repo, ObjectId tip, String folder) throws IOException {
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(reader);
+        TreeWalk tree = TreeWalk.forPath(reader, folder + "/tenant.yaml", walk.parseCommit(tip).getTree())) {
+      return tree == null ? Optional.empty() : Optional.of(read(reader, tree));
+    }
+  }
+
+  /** The tenant folders ({@code tenants/<shard>/<namespace>}) at the tip: the shard trees' entries, nothing deeper. */
+  static int tenantFolderCount(Repository repo, ObjectId tip) throws IOException {
+    int count = 0;
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(reader);
+        TreeWalk tree = new TreeWalk(reader)) {
+      tree.addTree(walk.parseCommit(tip).getTree());
+      tree.setFilter(PathFilter.create("tenants"));
+      while (tree.next()) {
+        if (!tree.isSubtree()) {
+          continue;
+        }
+        if (tree.getDepth() < 2) {
+          tree.enterSubtree();
+        } else {
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+
   /** Through the one tenant.yaml reader: a gitlink, a huge blob or bad UTF-8 is reported, never loaded. */
   private static TenantFile read(ObjectReader reader, TreeWalk tree) throws IOException {
     String path = tree.getPathString();

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -52,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JGitGitopsWriter.class);
   static final int MAX_PUSH_ATTEMPTS = 8;
+  /** From this many changes on, a batch's objects are written as one pack. */
+  static final int PACKED_BATCH = 10;
   private static final long BACKOFF_BASE_MS = 50;
   private static final long BACKOFF_MAX_MS = 2_000;
   /** The service's own identity; no person's address ever appears as author. */
@@ -188,7 +191,13 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     } catch (RuntimeException e) {
       batch.forEach(c -> c.fail(e));
     }
-    collector.collectIfNeeded(batch.size());
+    // queued behind the writes already waiting, so that a repack (seconds at 100,000 tenants)
+    // delays no change that was ready before it
+    int changes = batch.size();
+    worker.executeBlocking(() -> {
+      collector.collectIfNeeded(changes);
+      return null;
+    }, false);
   }
 
   private List<Optional<String>> writeBatch(List<PendingChange> batch) throws IOException {
@@ -250,6 +259,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       tip = outcome.accepted() ? Optional.of(skeleton) : clone.fetch();
       LOG.info("gitops repository {} initialised from the skeleton: {}", remote.display(), outcome.detail());
     }
+    collector.ensureBitmaps();
     initialised = true;
     return tip;
   }
@@ -270,7 +280,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   private Built build(ObjectId base, List<PendingChange> batch) throws IOException {
     Repository repo = clone.repository();
     List<Optional<String>> shas = new ArrayList<>();
-    try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = inserter.newReader();
+    try (ObjectInserter inserter = inserterFor(repo, batch.size()); ObjectReader reader = inserter.newReader();
         RevWalk walk = new RevWalk(reader)) {
       TreePathEditor editor = new TreePathEditor(reader, inserter);
       ObjectId tip = base;
@@ -292,6 +302,18 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       inserter.flush();
       return new Built(tip, shas);
     }
+  }
+
+  /**
+   * A large batch goes into one new pack: as loose objects its thousands of small files (seven
+   * per commit) cost more to create, and later to collect, than the commits cost to build. A
+   * small one stays loose, or every single write would leave a pack behind for the collector.
+   */
+  private static ObjectInserter inserterFor(Repository repo, int changes) {
+    if (changes >= PACKED_BATCH && repo instanceof FileRepository file) {
+      return file.getObjectDatabase().newPackInserter();
+    }
+    return repo.newObjectInserter();
   }
 
   /** Also for a folder someone else removed: the service's delete then brings the shard back. */
