@@ -17,7 +17,7 @@ public final class DependencyBreakers implements AutoCloseable {
    */
   public record Timing(Duration safetyNet, Duration firstProbe, Duration maxProbe) {
     public static Timing defaults() {
-      return new Timing(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(30));
+      return new Timing(Duration.ofMinutes(30), Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
   }
 
