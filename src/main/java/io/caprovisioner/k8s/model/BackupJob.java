@@ -4,8 +4,11 @@ import io.caprovisioner.tenant.TenantNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,34 +148,13 @@ public final class BackupJob {
 
   private static Job of(TenantNames names, String jobName, String container, String image, String script,
       List<EnvVar> env, boolean mediaReadOnly, Duration deadline) {
-    return new JobBuilder()
-        .withNewMetadata().withName(jobName).withNamespace(names.namespace()).withLabels(TenantLabels.of(names))
-        .endMetadata()
-        .withNewSpec()
-          .withBackoffLimit(0)
-          .withActiveDeadlineSeconds(deadline.toSeconds())
-          .withTtlSecondsAfterFinished(RestrictedPod.TTL_SECONDS_AFTER_FINISHED)
-          .withNewTemplate()
-            .withNewMetadata().withLabels(TenantLabels.of(names)).endMetadata()
-            .withNewSpec()
-              .withRestartPolicy("Never")
-              .withSecurityContext(RestrictedPod.pod())
-              .addNewContainer()
-                .withName(container).withImage(image)
-                .withCommand("/bin/sh", "-c", script)
-                .withEnv(env)
-                .withSecurityContext(RestrictedPod.container(true))
-                .withResources(RestrictedPod.resources("100m", "256Mi", "1", "1Gi"))
-                .addNewVolumeMount().withName("media").withMountPath(MEDIA_DIR).withReadOnly(mediaReadOnly)
-                .endVolumeMount()
-                .addNewVolumeMount().withName("work").withMountPath(WORK_DIR).endVolumeMount()
-              .endContainer()
-              .addNewVolume().withName("media").withNewPersistentVolumeClaim().withClaimName(mediaClaim(names))
-                .withReadOnly(mediaReadOnly).endPersistentVolumeClaim().endVolume()
-              .addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume()
-            .endSpec()
-          .endTemplate()
-        .endSpec()
-        .build();
+    List<VolumeMount> mounts = List.of(
+        new VolumeMountBuilder().withName("media").withMountPath(MEDIA_DIR).withReadOnly(mediaReadOnly).build(),
+        new VolumeMountBuilder().withName("work").withMountPath(WORK_DIR).build());
+    List<Volume> volumes = List.of(
+        new VolumeBuilder().withName("media").withNewPersistentVolumeClaim().withClaimName(mediaClaim(names))
+            .withReadOnly(mediaReadOnly).endPersistentVolumeClaim().build(),
+        new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build());
+    return TenantScriptJob.of(names, jobName, container, image, script, env, deadline, true, mounts, volumes);
   }
 }

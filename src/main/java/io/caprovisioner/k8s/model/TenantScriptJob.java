@@ -3,6 +3,8 @@ package io.caprovisioner.k8s.model;
 import io.caprovisioner.tenant.TenantNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Duration;
@@ -46,12 +48,24 @@ final class TenantScriptJob {
 
   static Job of(TenantNames names, String jobName, String container, String image, String script,
       List<EnvVar> env) {
+    // CollectiveAccess writes inside its own tree (caches, the setup it generates): a writable root
+    return of(names, jobName, container, image, script, env, DEADLINE, false, List.of(), List.of());
+  }
+
+  /**
+   * The one shape of a tenant's maintenance Job: one try, a deadline, cleaned up after it ends,
+   * a pod that passes Pod Security {@code restricted}, bounded resources.
+   *
+   * @param readOnlyRoot the container's root filesystem read-only (it writes only to its volumes)
+   */
+  static Job of(TenantNames names, String jobName, String container, String image, String script,
+      List<EnvVar> env, Duration deadline, boolean readOnlyRoot, List<VolumeMount> mounts, List<Volume> volumes) {
     return new JobBuilder()
         .withNewMetadata().withName(jobName).withNamespace(names.namespace()).withLabels(TenantLabels.of(names))
         .endMetadata()
         .withNewSpec()
           .withBackoffLimit(0)
-          .withActiveDeadlineSeconds(DEADLINE.toSeconds())
+          .withActiveDeadlineSeconds(deadline.toSeconds())
           .withTtlSecondsAfterFinished(RestrictedPod.TTL_SECONDS_AFTER_FINISHED)
           .withNewTemplate()
             .withNewMetadata().withLabels(TenantLabels.of(names)).endMetadata()
@@ -62,10 +76,11 @@ final class TenantScriptJob {
                 .withName(container).withImage(image)
                 .withCommand("/bin/sh", "-c", script)
                 .withEnv(env)
-                // CollectiveAccess writes inside its own tree (caches, the setup it generates)
-                .withSecurityContext(RestrictedPod.container(false))
+                .withSecurityContext(RestrictedPod.container(readOnlyRoot))
                 .withResources(RestrictedPod.resources("100m", "256Mi", "1", "1Gi"))
+                .withVolumeMounts(mounts)
               .endContainer()
+              .withVolumes(volumes)
             .endSpec()
           .endTemplate()
         .endSpec()
