@@ -8,11 +8,11 @@ import org.slf4j.LoggerFactory;
  * The service's INFO lines (one per request and per job) would bury the figures and cost the
  * console's time inside the measurement: a part runs with warnings only, as LOG_LEVEL=WARN.
  */
-final class QuietLogs implements AutoCloseable {
+public final class QuietLogs implements AutoCloseable {
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final Level before = root.getLevel();
 
-  static QuietLogs warnings() {
+  public static QuietLogs warnings() {
     QuietLogs quiet = new QuietLogs();
     quiet.root.setLevel(Level.WARN);
     return quiet;

@@ -4,6 +4,7 @@ import io.caprovisioner.bench.BenchFigures;
 import io.caprovisioner.bench.BenchPart;
 import io.caprovisioner.bench.BenchParts;
 import io.caprovisioner.bench.BenchSettings;
+import io.caprovisioner.bench.QuietLogs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -47,7 +48,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     figures.note("ca-provisioner bench" + (quick ? " --quick" : "") + (fleet == null ? "" : " --fleet " + fleet)
         + " on " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
         + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
-    try {
+    try (QuietLogs quiet = QuietLogs.warnings()) {
       for (BenchPart part : parts) {
         long started = System.nanoTime();
         part.run(settings, figures);
