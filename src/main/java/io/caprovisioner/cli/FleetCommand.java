@@ -110,12 +110,12 @@ final class FleetCommand implements Runnable {
   static final class Status implements Callable<Integer> {
     @Mixin
     FleetApi api;
-    @Parameters(paramLabel = "ROLLOUT", description = "The rollout's id.")
-    long id;
+    @Mixin
+    RolloutId rollout;
 
     @Override
     public Integer call() {
-      return printed(api, api.call("GET", "/admin/rollouts/" + id, null));
+      return printed(api, api.call("GET", "/admin/rollouts/" + rollout.id, null));
     }
   }
 
@@ -124,12 +124,12 @@ final class FleetCommand implements Runnable {
   static final class Resume implements Callable<Integer> {
     @Mixin
     FleetApi api;
-    @Parameters(paramLabel = "ROLLOUT", description = "The rollout's id.")
-    long id;
+    @Mixin
+    RolloutId rollout;
 
     @Override
     public Integer call() {
-      return printed(api, api.call("POST", "/admin/rollouts/" + id + "/resume", null));
+      return printed(api, api.call("POST", "/admin/rollouts/" + rollout.id + "/resume", null));
     }
   }
 
@@ -138,12 +138,12 @@ final class FleetCommand implements Runnable {
   static final class Abort implements Callable<Integer> {
     @Mixin
     FleetApi api;
-    @Parameters(paramLabel = "ROLLOUT", description = "The rollout's id.")
-    long id;
+    @Mixin
+    RolloutId rollout;
 
     @Override
     public Integer call() {
-      return printed(api, api.call("POST", "/admin/rollouts/" + id + "/abort", null));
+      return printed(api, api.call("POST", "/admin/rollouts/" + rollout.id + "/abort", null));
     }
   }
 
@@ -152,14 +152,14 @@ final class FleetCommand implements Runnable {
   static final class Rollback implements Callable<Integer> {
     @Mixin
     FleetApi api;
-    @Parameters(paramLabel = "ROLLOUT", description = "The rollout's id.")
-    long id;
+    @Mixin
+    RolloutId rollout;
     @Option(names = "--tenant", required = true, description = "The tenant's id.")
     long tenant;
 
     @Override
     public Integer call() {
-      return printed(api, api.call("POST", "/admin/rollouts/" + id + "/tenants/" + tenant + "/rollback", null));
+      return printed(api, api.call("POST", "/admin/rollouts/" + rollout.id + "/tenants/" + tenant + "/rollback", null));
     }
   }
 
@@ -184,5 +184,11 @@ final class FleetCommand implements Runnable {
       }
       return 0;
     }
+  }
+
+  /** The positional rollout id of status, resume, abort and rollback. */
+  static final class RolloutId {
+    @Parameters(paramLabel = "ROLLOUT", description = "The rollout's id.")
+    long id;
   }
 }

@@ -5,8 +5,6 @@ import io.caprovisioner.db.BackupStore;
 import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.pipeline.ReconcileContext;
 import io.caprovisioner.pipeline.StepFailure;
-import io.caprovisioner.pipeline.TenantStep;
-import io.caprovisioner.tenant.IntentKind;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -17,7 +15,7 @@ import java.time.OffsetDateTime;
  * A backup that failed fails the upgrade (the tenant then counts against the rollout's budget):
  * nothing is committed to a site whose data could not be saved.
  */
-public final class PreUpgradeBackupGate implements TenantStep {
+public final class PreUpgradeBackupGate implements RolloutStep {
   public static final String NAME = "rollout.backup-check";
   private final BackupStore backups = new BackupStore();
   private final Duration poll;
@@ -39,13 +37,7 @@ public final class PreUpgradeBackupGate implements TenantStep {
   /** A rollback goes back to what ran before: it needs no new backup. */
   @Override
   public boolean idle(ReconcileContext ctx) {
-    return !RolloutTargets.inRollout(ctx)
-        || ctx.tenant().intent().map(i -> i.kind() == IntentKind.ROLLBACK).orElse(false);
-  }
-
-  @Override
-  public String target(ReconcileContext ctx) {
-    return RolloutTargets.of(ctx);
+    return RolloutStep.super.idle(ctx) || RolloutStep.isRollback(ctx);
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.caprovisioner.rollout;
 
 import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.pipeline.ReconcileContext;
-import io.caprovisioner.pipeline.TenantStep;
 import io.vertx.core.Future;
 import java.time.OffsetDateTime;
 
@@ -11,23 +10,13 @@ import java.time.OffsetDateTime;
  * commit, Argo CD synced and healthy, schema Job, health check) ran, so the tenant counts as
  * upgraded in its rollout, in the reconcile's fenced transaction.
  */
-public final class RolloutReportStep implements TenantStep {
+public final class RolloutReportStep implements RolloutStep {
   public static final String NAME = "rollout.report";
   private final RolloutStore store = new RolloutStore();
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  public boolean idle(ReconcileContext ctx) {
-    return !RolloutTargets.inRollout(ctx);
-  }
-
-  @Override
-  public String target(ReconcileContext ctx) {
-    return RolloutTargets.of(ctx);
   }
 
   @Override

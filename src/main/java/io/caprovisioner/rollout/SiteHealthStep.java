@@ -3,7 +3,6 @@ package io.caprovisioner.rollout;
 import io.caprovisioner.jobs.Outcome;
 import io.caprovisioner.pipeline.ReconcileContext;
 import io.caprovisioner.pipeline.StepFailure;
-import io.caprovisioner.pipeline.TenantStep;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -13,7 +12,7 @@ import java.time.OffsetDateTime;
  * A site that comes up late is a wait; one that still does not answer after {@code timeout} fails
  * the step with what it answered last.
  */
-public final class SiteHealthStep implements TenantStep {
+public final class SiteHealthStep implements RolloutStep {
   public static final String NAME = "site.health";
   private final SiteProbe probe;
   private final Duration poll;
@@ -28,16 +27,6 @@ public final class SiteHealthStep implements TenantStep {
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  public boolean idle(ReconcileContext ctx) {
-    return !RolloutTargets.inRollout(ctx);
-  }
-
-  @Override
-  public String target(ReconcileContext ctx) {
-    return RolloutTargets.of(ctx);
   }
 
   @Override
