@@ -11,6 +11,7 @@ import io.caprovisioner.config.Config;
 import io.caprovisioner.db.Database;
 import io.caprovisioner.gitimport.GitImport;
 import io.caprovisioner.gitops.JGitGitopsWriter;
+import io.caprovisioner.jobs.ForegroundLoad;
 import io.caprovisioner.jobs.JobRunner;
 import io.caprovisioner.rollout.RolloutDriver;
 import io.caprovisioner.rollout.RolloutFailures;
@@ -64,6 +65,8 @@ public final class ProvisionerService {
   private static final int STRIPE_APPLY_SLOTS = 2;
   /** Slots of {@code mail.send} beside JOB_WORKERS: one SMTP conversation at a time is plenty. */
   private static final int MAIL_SEND_SLOTS = 1;
+  /** Connections of the public routes (admin API, customer pages, health) beside the webhooks' own. */
+  private static final int API_CONNECTIONS = 8;
   /** How long a start waits for an unreachable PostgreSQL before giving up (and being restarted). */
   private static final java.time.Duration DATABASE_PATIENCE = java.time.Duration.ofMinutes(10);
   /** How soon an event stored by another replica (or left by a crash) gets its job. */
@@ -72,7 +75,9 @@ public final class ProvisionerService {
   private final Config config;
   private final Database database;
   private final Vertx vertx;
+  private final Vertx httpVertx;
   private final Pool pool;
+  private final Pool apiPool;
   private final Pool webhookPool;
   private final StripeEventRelay stripeRelay;
   private final ApiServer api;
@@ -95,7 +100,9 @@ public final class ProvisionerService {
     this.config = p.config;
     this.database = p.database;
     this.vertx = p.vertx;
+    this.httpVertx = p.httpVertx;
     this.pool = p.pool;
+    this.apiPool = p.apiPool;
     this.webhookPool = p.webhookPool;
     this.stripeRelay = p.stripeRelay;
     this.api = p.api;
@@ -119,8 +126,13 @@ public final class ProvisionerService {
   private static final class Parts {
     Config config;
     Database database;
+    /** Background work: the job runner, the relay, git, MySQL, Kubernetes, mail, the import. */
     Vertx vertx;
+    /** The public port's own event loops, which background work never runs on (issue 18). */
+    Vertx httpVertx;
     Pool pool;
+    /** The public routes' connections, on the public port's event loops. */
+    Pool apiPool;
     Pool webhookPool;
     StripeEventRelay stripeRelay;
     ApiServer api;
@@ -148,21 +160,18 @@ public final class ProvisionerService {
     p.registry = Observability.registry();
     p.metrics = new ProductMetrics(p.registry);
     p.vertx = Observability.vertx(p.registry);
-    // out of memory on an event loop leaves a process that answers nothing and ignores SIGTERM:
-    // better to die at once and be restarted (the Dockerfile also sets -XX:+ExitOnOutOfMemoryError)
-    p.vertx.exceptionHandler(t -> {
-      if (t instanceof VirtualMachineError) {
-        LOG.error("fatal: {}; exiting so the process is restarted", t.toString());
-        Runtime.getRuntime().halt(3);
-      }
-      LOG.warn("unhandled failure on an event loop: {}", t.toString());
-    });
+    p.httpVertx = Observability.httpVertx(p.registry);
+    p.vertx.exceptionHandler(ProvisionerService::onEventLoopFailure);
+    p.httpVertx.exceptionHandler(ProvisionerService::onEventLoopFailure);
     try {
       p.pool = p.database.pool(p.vertx, 16);
-      // the acknowledgements' own connections: a busy runner cannot take them (issue 18)
-      p.webhookPool = p.database.pool(p.vertx, StripeWebhookHandler.CONNECTIONS, "postgres-webhooks");
+      // the public port's connections, and the acknowledgements' own among them: a busy runner
+      // can take neither, nor the event loops their answers arrive on (issue 18)
+      p.apiPool = p.database.pool(p.httpVertx, API_CONNECTIONS, "postgres-api");
+      p.webhookPool = p.database.pool(p.httpVertx, StripeWebhookHandler.CONNECTIONS, "postgres-webhooks");
       p.embeddedMysql = DevMysql.startIfWanted(configured, p.vertx);
     } catch (RuntimeException e) {
+      p.httpVertx.close();
       p.vertx.close();
       p.database.close();
       throw e;
@@ -177,7 +186,9 @@ public final class ProvisionerService {
       // server left behind would hold its data directory
       if (!p.draining.get()) {
         p.pool.close();
+        p.apiPool.close();
         p.webhookPool.close();
+        p.httpVertx.close();
         p.vertx.close();
         p.embeddedMysql.ifPresent(EmbeddedMariaDb::close);
         p.database.close();
@@ -186,17 +197,33 @@ public final class ProvisionerService {
     }
   }
 
+  /**
+   * Out of memory on an event loop leaves a process that answers nothing and ignores SIGTERM:
+   * better to die at once and be restarted (the Dockerfile also sets -XX:+ExitOnOutOfMemoryError).
+   */
+  private static void onEventLoopFailure(Throwable t) {
+    if (t instanceof VirtualMachineError) {
+      LOG.error("fatal: {}; exiting so the process is restarted", t.toString());
+      Runtime.getRuntime().halt(3);
+    }
+    LOG.warn("unhandled failure on an event loop: {}", t.toString());
+  }
+
   private static ProvisionerService build(Parts p, Config config) {
     TenantLifecycle lifecycle = new TenantLifecycle(p.pool, config.tenants(), config.plans());
+    // the same rules on the public port's connections: a request never waits for the runner's
+    TenantLifecycle apiLifecycle = new TenantLifecycle(p.apiPool, config.tenants(), config.plans());
     // templates are checked now: a broken operator template stops the start, not a later job
     YamlTenantRenderer renderer = YamlTenantRenderer.fromConfig(config);
     p.gitops = new JGitGitopsWriter(p.vertx, config, renderer, p.metrics);
     p.mysql = new SharedMysql(p.vertx, config.mysql());
     p.kubernetes = KubernetesClients.create(config.kubernetes());
     p.k8sWorkers = p.vertx.createSharedWorkerExecutor("ca-provisioner-k8s", Math.max(2, config.jobs().workers()));
-    p.runner = new JobRunner(p.vertx, p.pool, RunnerOptions.defaults(config.jobs().workers()));
+    // background work yields to a burst of webhooks: they are answered first, worked off right after
+    ForegroundLoad acknowledgements = new ForegroundLoad();
+    p.runner = new JobRunner(p.vertx, p.pool, RunnerOptions.defaults(config.jobs().workers()), acknowledgements);
     p.stripeEvents = new StripeEventApplier(p.vertx, p.pool, config, lifecycle);
-    p.stripeRelay = new StripeEventRelay(p.vertx, p.pool, RELAY_POLL);
+    p.stripeRelay = new StripeEventRelay(p.vertx, p.pool, RELAY_POLL, acknowledgements);
     // templates are checked now too: a broken operator mail template stops the start
     p.mail = MailSendHandler.create(p.vertx, p.pool, config);
     PipelineOptions pipeline = PipelineOptions.defaults();
@@ -212,23 +239,24 @@ public final class ProvisionerService {
         .register(JobKind.ROLLOUT_ADVANCE.wire(), new RolloutDriver(lifecycle, RolloutWiring.POLL))
         .register(JobKind.STRIPE_APPLY.wire(), new StripeApplyHandler(p.stripeEvents), STRIPE_APPLY_SLOTS)
         .register(JobKind.MAIL_SEND.wire(), p.mail, MAIL_SEND_SLOTS);
-    p.api = new ApiServer(p.vertx, config.secrets().adminApiToken());
+    p.api = new ApiServer(p.httpVertx, config.secrets().adminApiToken());
     p.gitImport = new GitImport(p.vertx, p.pool, config, p.gitops::snapshot, lifecycle);
     BodyHandler body = ApiServer.apiBody();
-    p.api.routes(new HealthRoutes(p.pool, p.draining::get)::mount)
+    p.api.routes(new HealthRoutes(p.apiPool, p.draining::get)::mount)
         .routes(new OpenApiRoutes()::mount)
-        .routes(r -> new TenantRoutes(p.pool, lifecycle).mount(r, body))
-        .routes(new AdminRoutes(p.pool, lifecycle)::mount)
-        .routes(r -> new BackupRoutes(p.pool, lifecycle).mount(r, body))
-        .routes(new HistoryRoutes(p.pool, p.gitops)::mount)
-        .routes(new StripeRoutes(p.pool, p.webhookPool, config, p.stripeEvents, p.metrics, p.stripeRelay::wake)::mount)
+        .routes(r -> new TenantRoutes(p.apiPool, apiLifecycle).mount(r, body))
+        .routes(new AdminRoutes(p.apiPool, apiLifecycle)::mount)
+        .routes(r -> new BackupRoutes(p.apiPool, apiLifecycle).mount(r, body))
+        .routes(new HistoryRoutes(p.apiPool, p.gitops)::mount)
+        .routes(new StripeRoutes(p.apiPool, p.webhookPool, config, p.stripeEvents,
+            new ForegroundCounting(p.metrics, acknowledgements), p.stripeRelay::wake)::mount)
         .routes(p.gitImport::mount)
-        .routes(new CredentialsRoutes(p.pool, config)::mount)
-        .routes(new MessageRoutes(p.pool)::mount)
-        .routes(r -> new RolloutRoutes(new Rollouts(p.pool, lifecycle, config.chart().version(),
+        .routes(new CredentialsRoutes(p.apiPool, config)::mount)
+        .routes(new MessageRoutes(p.apiPool)::mount)
+        .routes(r -> new RolloutRoutes(new Rollouts(p.apiPool, apiLifecycle, config.chart().version(),
             config.tenants().image())).mount(r, body))
-        .routes(new BillingRoutes(p.vertx, p.pool, config)::mount);
-    OnboardingWiring.mount(p.api, p.vertx, p.pool, config, p.listeningPort::get);
+        .routes(new BillingRoutes(p.httpVertx, p.apiPool, config)::mount);
+    OnboardingWiring.mount(p.api, p.httpVertx, p.apiPool, config, p.listeningPort::get);
     p.management = new ManagementServer(p.vertx,
         new MetricsEndpoint(p.registry, new FleetGauges(p.pool, config.plans(), p.registry,
             config.chart().version(), config.tenants().image())));
@@ -321,7 +349,9 @@ public final class ProvisionerService {
     kubernetes.close();
     gitops.close();
     await(webhookPool.close(), 10);
+    await(apiPool.close(), 10);
     await(pool.close(), 10);
+    await(httpVertx.close(), 10);
     await(vertx.close(), 10);
     embeddedMysql.ifPresent(EmbeddedMariaDb::close);
     database.close();

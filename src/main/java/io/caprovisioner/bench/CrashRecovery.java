@@ -28,7 +28,7 @@ public final class CrashRecovery implements BenchPart {
 
   @Override
   public String name() {
-    return "crash recovery";
+    return "crash_recovery";
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 public final class PeakRss implements BenchPart {
   @Override
   public String name() {
-    return "peak rss";
+    return "peak_rss";
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class ServiceRss implements BenchPart {
 
   @Override
   public String name() {
-    return "service rss";
+    return "service_rss";
   }
 
   @Override

@@ -60,7 +60,7 @@ public final class WaitingTenantsCpu implements BenchPart {
 
   @Override
   public String name() {
-    return "waiting tenants";
+    return "waiting_tenants";
   }
 
   @Override

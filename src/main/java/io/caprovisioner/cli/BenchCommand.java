@@ -33,6 +33,10 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--dir", paramLabel = "DIR", description = "where to put the run's data (default: a new temporary folder, deleted afterwards)")
   Path dir;
 
+  @Option(names = "--only", paramLabel = "PART", split = ",",
+      description = "run only these parts (by the name each prints in its `# PART took` line), e.g. webhook,peak_rss")
+  List<String> only;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -44,7 +48,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("ca-bench-");
     BenchSettings settings = new BenchSettings(quick, fleet == null ? OptionalInt.empty() : OptionalInt.of(fleet), work);
     BenchFigures figures = new BenchFigures(System.out);
-    List<BenchPart> parts = fleet == null ? BenchParts.standard() : BenchParts.fleet();
+    List<BenchPart> parts = selected(fleet == null ? BenchParts.standard() : BenchParts.fleet());
     figures.note("ca-provisioner bench" + (quick ? " --quick" : "") + (fleet == null ? "" : " --fleet " + fleet)
         + " on " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
         + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
@@ -60,6 +64,20 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private List<BenchPart> selected(List<BenchPart> all) {
+    if (only == null) {
+      return all;
+    }
+    List<String> names = all.stream().map(BenchPart::name).toList();
+    for (String wanted : only) {
+      if (!names.contains(wanted)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--only: no part named '" + wanted
+            + "'; this run's parts are " + String.join(", ", names));
+      }
+    }
+    return all.stream().filter(p -> only.contains(p.name())).toList();
   }
 
   private static void deleteTree(Path root) {

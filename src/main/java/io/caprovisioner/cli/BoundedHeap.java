@@ -69,6 +69,9 @@ final class BoundedHeap {
         Runtime.getRuntime().halt(child.exitValue());
       }
     }, "serve-child-stop"));
+    // this JVM only waits now: a full collection gives back to the system what the parsing and the
+    // start touched (G1 uncommits after it), so the pair stays near the child's own footprint
+    System.gc();
     return Optional.of(child.waitFor());
   }
 

@@ -37,6 +37,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           // starts the server with fsync off (-F), which only suits throwaway test databases
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("fsync", "on")
+          // a replica's three pools (background, public routes, webhooks) are 32 connections at
+          // most; tests and the bench run two or three services on one server
+          .setServerConfig("max_connections", "200")
           .start();
       LOG.info("embedded PostgreSQL started on 127.0.0.1:{} with data in {}", pg.getPort(), dataDir);
       return new EmbeddedPostgresServer(pg);

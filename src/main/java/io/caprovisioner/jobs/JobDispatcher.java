@@ -24,13 +24,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kinds share the {@code workers} slots unless registered with slots of their own (a lane): a
  * kind in its own lane never waits behind the shared lane's jobs, however long those hang.
+ *
+ * <p>While the acknowledgement path is busy ({@link ForegroundLoad}) each lane yields: one job at
+ * a time, and after each a pause {@link #PACE} times as long as it took, so background work takes
+ * at most a share of the machine that a burst of webhooks can spare; full speed resumes within a
+ * quarter second of the burst's end. Every lane keeps its one slot: a Stripe event is still
+ * applied while a reconcile waits on a hung cluster.
  */
 public final class JobDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
 
+  /** While the foreground is busy, a lane rests this many times as long as its last job took. */
+  static final int PACE = 3;
+  private static final long MAX_PAUSE_NANOS = Duration.ofSeconds(1).toNanos();
+  private static final long RECHECK_MILLIS = ForegroundLoad.WINDOW.toMillis();
+
   private final Vertx vertx;
   private final Pool pool;
   private final RunnerOptions options;
+  private final ForegroundLoad foreground;
   private final JobStore store;
   private final Map<String, JobHandler> handlers = new ConcurrentHashMap<>();
   private final Map<Long, Running> running = new ConcurrentHashMap<>();
@@ -50,16 +62,26 @@ public final class JobDispatcher {
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicBoolean claiming = new AtomicBoolean();
     final AtomicBoolean wakeAgain = new AtomicBoolean();
+    final AtomicBoolean recheckPending = new AtomicBoolean();
+    /** {@link System#nanoTime} before which a yielding lane claims nothing. */
+    volatile long restUntil;
 
     Lane(int slots) {
       this.slots = slots;
+      this.restUntil = System.nanoTime();
     }
   }
 
   public JobDispatcher(Vertx vertx, Pool pool, RunnerOptions options) {
+    this(vertx, pool, options, ForegroundLoad.NONE);
+  }
+
+  /** @param foreground the load of the acknowledgement path this runner yields to */
+  public JobDispatcher(Vertx vertx, Pool pool, RunnerOptions options, ForegroundLoad foreground) {
     this.vertx = vertx;
     this.pool = pool;
     this.options = options;
+    this.foreground = foreground;
     this.store = new JobStore(pool);
     this.shared = new Lane(options.workers());
     lanes.add(shared);
@@ -123,6 +145,11 @@ public final class JobDispatcher {
       lane.claiming.set(false);
       return;
     }
+    if (yielding(lane)) {
+      lane.claiming.set(false);
+      recheckLater(lane);
+      return;
+    }
     lane.wakeAgain.set(false);
     store.claim(options.runnerId(), options.lease(), List.copyOf(lane.kinds)).onComplete(ar -> {
       if (ar.succeeded() && ar.result().isPresent()) {
@@ -144,7 +171,24 @@ public final class JobDispatcher {
     });
   }
 
+  private boolean yielding(Lane lane) {
+    return (lane.inFlight.get() > 0 || System.nanoTime() - lane.restUntil < 0) && foreground.busy();
+  }
+
+  /** A yielding lane looks again once its rest is over or the burst may have ended. */
+  private void recheckLater(Lane lane) {
+    if (!lane.recheckPending.compareAndSet(false, true)) {
+      return;
+    }
+    long rest = (lane.restUntil - System.nanoTime()) / 1_000_000;
+    vertx.setTimer(Math.max(1, Math.min(RECHECK_MILLIS, Math.max(rest, 10))), t -> {
+      lane.recheckPending.set(false);
+      wake(lane);
+    });
+  }
+
   private void start(Job job, Lane lane) {
+    long startedAt = System.nanoTime();
     lane.inFlight.incrementAndGet();
     JobContext ctx = new JobContext(job, vertx, pool, store);
     long renewEvery = Math.max(1, options.lease().toMillis() / 3);
@@ -176,6 +220,10 @@ public final class JobDispatcher {
           Running r = running.remove(job.id());
           if (r != null) {
             vertx.cancelTimer(r.renewTimer());
+          }
+          long now = System.nanoTime();
+          if (foreground.busy()) {
+            lane.restUntil = now + Math.min(MAX_PAUSE_NANOS, (now - startedAt) * PACE);
           }
           lane.inFlight.decrementAndGet();
           if (stopping) {

@@ -14,7 +14,12 @@ public final class JobRunner {
   private final RunnerHeartbeat heartbeat;
 
   public JobRunner(Vertx vertx, Pool pool, RunnerOptions options) {
-    this.dispatcher = new JobDispatcher(vertx, pool, options);
+    this(vertx, pool, options, ForegroundLoad.NONE);
+  }
+
+  /** @param foreground the acknowledgement path's load, which this runner's work yields to */
+  public JobRunner(Vertx vertx, Pool pool, RunnerOptions options, ForegroundLoad foreground) {
+    this.dispatcher = new JobDispatcher(vertx, pool, options, foreground);
     this.wakeup = new JobWakeup(vertx, pool, dispatcher, options.poll());
     this.heartbeat = new RunnerHeartbeat(vertx, pool, dispatcher, options);
   }

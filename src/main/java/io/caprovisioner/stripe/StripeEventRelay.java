@@ -1,5 +1,6 @@
 package io.caprovisioner.stripe;
 
+import io.caprovisioner.jobs.ForegroundLoad;
 import io.caprovisioner.jobs.JobQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,11 +21,14 @@ import org.slf4j.LoggerFactory;
 public final class StripeEventRelay {
   /** Events queued in one transaction: a burst costs one commit per this many. */
   static final int BATCH = 500;
+  /** Between passes while the webhooks are busy: a burst is queued in a few large transactions. */
+  static final Duration BUSY_SPACING = Duration.ofMillis(250);
   private static final Logger LOG = LoggerFactory.getLogger(StripeEventRelay.class);
 
   private final Vertx vertx;
   private final Pool pool;
   private final Duration poll;
+  private final ForegroundLoad foreground;
   private final StripeEventStore events = new StripeEventStore();
   private final JobQueue jobs = new JobQueue();
   private final AtomicBoolean passRunning = new AtomicBoolean();
@@ -36,9 +40,15 @@ public final class StripeEventRelay {
   private io.vertx.core.Context context;
 
   public StripeEventRelay(Vertx vertx, Pool pool, Duration poll) {
+    this(vertx, pool, poll, ForegroundLoad.NONE);
+  }
+
+  /** @param foreground while it is busy, passes are spaced: fewer, larger transactions */
+  public StripeEventRelay(Vertx vertx, Pool pool, Duration poll, ForegroundLoad foreground) {
     this.vertx = vertx;
     this.pool = pool;
     this.poll = poll;
+    this.foreground = foreground;
   }
 
   /** Starts the poll and relays what was left unqueued (a crash between answer and relay). */
@@ -85,7 +95,11 @@ public final class StripeEventRelay {
       failing = ar.failed();
       passRunning.set(false);
       if (!stopped && ar.succeeded() && (more || wanted.get()) && passRunning.compareAndSet(false, true)) {
-        pass();
+        if (foreground.busy()) {
+          vertx.setTimer(BUSY_SPACING.toMillis(), t -> pass());
+        } else {
+          pass();
+        }
       }
     });
   }
