@@ -1,4 +1,4 @@
-package io.caprovisioner.pipeline;
+package io.caprovisioner.faults;
 
 import static io.caprovisioner.jobs.QueueFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,11 +8,19 @@ import io.caprovisioner.app.TenantPipelineWiring;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.jobs.JobRunner;
 import io.caprovisioner.jobs.QueueFixture;
+import io.caprovisioner.k8s.model.TenantSecrets;
 import io.caprovisioner.lifecycle.JobKind;
 import io.caprovisioner.lifecycle.ProvisionRequest;
 import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.caprovisioner.mysql.EmbeddedMariaDb;
 import io.caprovisioner.mysql.SharedMysql;
+import io.caprovisioner.pipeline.DependencyBreakers;
+import io.caprovisioner.pipeline.FakeControllers;
+import io.caprovisioner.pipeline.FakeGitops;
+import io.caprovisioner.pipeline.PipelineOptions;
+import io.caprovisioner.pipeline.StepObserver;
+import io.caprovisioner.pipeline.TestBreakers;
+import io.caprovisioner.pipeline.TestConfigs;
 import io.caprovisioner.tenant.TenantSource;
 import io.caprovisioner.testing.CountingForwarder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,9 +45,13 @@ import org.junit.jupiter.api.Test;
  * fabric8's mock server in CRUD mode, where the test plays Argo CD and the Job controller
  * ({@link FakeControllers}); the gitops repository is the test double.
  */
+@Tag("faults")
 @EnableKubernetesMockClient(crud = true)
 class MysqlKilledMidProvisionTest {
   private static final int TENANTS = 12;
+  /** Short polls and retries, so the test's tenants move as fast as the real parts let them. */
+  private static final PipelineOptions FAST = new PipelineOptions(Duration.ofMillis(200), Duration.ofMillis(100),
+      Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(30), "/var/www/html");
   static KubernetesClient client;
 
   private final QueueFixture db = new QueueFixture();
@@ -81,8 +94,8 @@ class MysqlKilledMidProvisionTest {
         TestBreakers.PROBING);
     runner = new JobRunner(db.vertx, db.pool, QueueFixture.fast(4, "killed"));
     runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(db.pool, config, gitops, gitops,
-        client, k8sWorkers, mysql, TenantPipelineTest.FAST, StepObserver.NONE, breakers));
-    FakeControllers controllers = new FakeControllers(client, gitops);
+        client, k8sWorkers, mysql, FAST, StepObserver.NONE, breakers));
+    FakeControllers controllers = new FakeControllers(client, gitops.repo::values, gitops);
     controllerTimer = db.vertx.setPeriodic(100, t -> db.vertx.executeBlocking(() -> {
       controllers.reconcile();
       return null;
@@ -130,8 +143,8 @@ class MysqlKilledMidProvisionTest {
     // and each account opens its database with the password the tenant keeps (its Secret ca-db)
     for (var row : db.rows("SELECT id FROM tenants")) {
       String namespace = db.rows("SELECT namespace FROM tenants WHERE id = $1", row.getLong(0)).get(0).getString(0);
-      String password = new String(java.util.Base64.getDecoder().decode(client.secrets().inNamespace(namespace)
-          .withName("ca-db").get().getData().get("password")), java.nio.charset.StandardCharsets.UTF_8);
+      String password = TenantSecrets.values(client.secrets().inNamespace(namespace)
+          .withName(TenantSecrets.DATABASE).get()).get("password");
       String user = db.rows("SELECT db_user FROM tenants WHERE id = $1", row.getLong(0)).get(0).getString(0);
       assertThat(await(mysql.canLogIn(user, password))).as("%s logs in with its kept password", user).isTrue();
     }
