@@ -44,6 +44,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       {"GITOPS_TEMPLATE_DIR", "operator-edited per-tenant templates"},
       {"GITOPS_WEB_URL", "the forge's page of the branch's root folder"},
       {"GITOPS_POLL_INTERVAL", "seconds between imports of the gitops repo (30)"},
+      {"GITOPS_TIMEOUT", "seconds a git fetch or push waits for the remote to answer (15)"},
       {"GITOPS_MAX_DELETIONS", "more removals than this in one import wait for an operator (3)"},
       {"GIT_USERNAME, GIT_TOKEN", "HTTPS credentials of the gitops remote"},
       {"GIT_SSH_KEY_FILE, GIT_SSH_KNOWN_HOSTS", "SSH key and known hosts of the gitops remote"},

@@ -137,8 +137,22 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
   public record Gitops(Optional<String> repoUrl, String branch, GitopsFlavor flavor, Optional<Path> templateDir,
       Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Optional<Path> sshKnownHosts,
       Duration pollInterval, Optional<String> webhookToken, String argocdNamespace, int maxDeletions,
-      Optional<String> webUrl) {
+      Optional<String> webUrl, Duration timeout) {
     public static final int DEFAULT_MAX_DELETIONS = 3;
+    /**
+     * GITOPS_TIMEOUT's default: how long one fetch or push may wait for the remote's next byte. A
+     * forge that accepts and never answers holds the single git thread this long per call.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+    /** The shape before GITOPS_TIMEOUT existed; its default applies. */
+    public Gitops(Optional<String> repoUrl, String branch, GitopsFlavor flavor, Optional<Path> templateDir,
+        Optional<String> username, Optional<String> token, Optional<Path> sshKeyFile, Optional<Path> sshKnownHosts,
+        Duration pollInterval, Optional<String> webhookToken, String argocdNamespace, int maxDeletions,
+        Optional<String> webUrl) {
+      this(repoUrl, branch, flavor, templateDir, username, token, sshKeyFile, sshKnownHosts, pollInterval,
+          webhookToken, argocdNamespace, maxDeletions, webUrl, DEFAULT_TIMEOUT);
+    }
 
     /** The shape before GITOPS_WEB_URL existed: no forge link. */
     public Gitops(Optional<String> repoUrl, String branch, GitopsFlavor flavor, Optional<Path> templateDir,
@@ -160,7 +174,8 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
     public String toString() {
       return "Gitops[repoUrl=" + repoUrl + ", branch=" + branch + ", flavor=" + flavor + ", templateDir="
           + templateDir + ", token=" + token.map(t -> "set").orElse("unset") + ", pollInterval=" + pollInterval
-          + ", argocdNamespace=" + argocdNamespace + ", maxDeletions=" + maxDeletions + ", webUrl=" + webUrl + "]";
+          + ", argocdNamespace=" + argocdNamespace + ", maxDeletions=" + maxDeletions + ", webUrl=" + webUrl
+          + ", timeout=" + timeout + "]";
     }
   }
 

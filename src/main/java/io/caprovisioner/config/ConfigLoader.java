@@ -110,7 +110,8 @@ public final class ConfigLoader {
         Duration.ofSeconds(integer("GITOPS_POLL_INTERVAL", 30, 1, 86_400)), get("GIT_WEBHOOK_TOKEN"),
         get("ARGOCD_NAMESPACE").orElse("argocd"),
         integer("GITOPS_MAX_DELETIONS", Config.Gitops.DEFAULT_MAX_DELETIONS, 0, 100_000),
-        get("GITOPS_WEB_URL").map(ConfigLoader::webUrl));
+        get("GITOPS_WEB_URL").map(ConfigLoader::webUrl),
+        Duration.ofSeconds(integer("GITOPS_TIMEOUT", (int) Config.Gitops.DEFAULT_TIMEOUT.toSeconds(), 1, 600)));
 
     Config.Chart chart = new Config.Chart(
         get("HELM_CHART_REPO").orElse("https://charts.caprovisioner.io"),

@@ -43,6 +43,8 @@ final class GitopsRemote implements AutoCloseable {
   private final Path knownHostsFile;
   /** The user name sent with GIT_TOKEN over HTTPS. */
   private final String tokenUser;
+  /** GITOPS_TIMEOUT: the longest one fetch or push waits for the remote's next byte. */
+  private final int timeoutSeconds;
   /** What the last SSH connection was asked and refused; see {@link #describe}. */
   private final List<Refusal> refusals = new ArrayList<>();
 
@@ -51,8 +53,9 @@ final class GitopsRemote implements AutoCloseable {
   }
 
   private GitopsRemote(URIish uri, Optional<Path> localBare, Optional<UsernamePasswordCredentialsProvider> credentials,
-      Optional<SshdSessionFactory> ssh, Path knownHostsFile, String tokenUser) {
+      Optional<SshdSessionFactory> ssh, Path knownHostsFile, String tokenUser, int timeoutSeconds) {
     this.uri = uri;
+    this.timeoutSeconds = timeoutSeconds;
     this.localBare = localBare;
     this.credentials = credentials;
     this.ssh = ssh;
@@ -77,7 +80,8 @@ final class GitopsRemote implements AutoCloseable {
         .map(t -> new UsernamePasswordCredentialsProvider(tokenUser, t));
     Path hosts = knownHosts.orElse(new File(FS.DETECTED.userHome(), ".ssh").toPath().resolve("known_hosts"));
     Optional<SshdSessionFactory> ssh = gitops.sshKeyFile().map(key -> sshFactory(key, hosts));
-    return new GitopsRemote(uri, localBare, credentials, ssh, hosts, tokenUser);
+    return new GitopsRemote(uri, localBare, credentials, ssh, hosts, tokenUser,
+        (int) Math.max(1, gitops.timeout().toSeconds()));
   }
 
   private static SshdSessionFactory sshFactory(Path key, Path hosts) {
@@ -130,7 +134,7 @@ final class GitopsRemote implements AutoCloseable {
 
   Transport open(Repository local) throws IOException {
     Transport transport = Transport.open(local, uri);
-    transport.setTimeout(60);
+    transport.setTimeout(timeoutSeconds);
     if (transport instanceof SshTransport sshTransport) {
       ssh.ifPresent(sshTransport::setSshSessionFactory);
       // the token is for HTTPS; SSH gets a provider that says no to every question (accept this

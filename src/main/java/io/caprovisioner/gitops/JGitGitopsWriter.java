@@ -7,11 +7,13 @@ import io.caprovisioner.tenant.TenantDesired;
 import io.caprovisioner.render.TenantRenderer;
 import io.caprovisioner.tenant.TenantNames;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEntry;
@@ -57,6 +60,11 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   static final int PACKED_BATCH = 10;
   private static final long BACKOFF_BASE_MS = 50;
   private static final long BACKOFF_MAX_MS = 2_000;
+  /**
+   * The longest a read (the history API) waits for the git thread, which a hung remote can hold
+   * for GITOPS_TIMEOUT per call and several calls in a row: well inside the HTTP request limit.
+   */
+  static final Duration READ_DEADLINE = Duration.ofSeconds(10);
   /** The service's own identity; no person's address ever appears as author. */
   private static final String COMMITTER_NAME = "ca-provisioner";
   static final String COMMITTER_EMAIL = "ca-provisioner@noreply.invalid";
@@ -70,6 +78,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   private static final byte[] SHARD_KEEP_TEXT = ("Keeps this shard folder, and so its Argo CD root Application, when its "
       + "last tenant is removed; see argocd/applicationset.yaml.\n").getBytes(StandardCharsets.UTF_8);
 
+  private final Vertx vertx;
   private final TenantRenderer renderer;
   private final Config config;
   private final GitopsRemote remote;
@@ -85,6 +94,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   }
 
   public JGitGitopsWriter(Vertx vertx, Config config, TenantRenderer renderer, PushObserver pushes) {
+    this.vertx = vertx;
     this.pushes = pushes;
     this.renderer = renderer;
     this.config = config;
@@ -141,21 +151,46 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
 
   @Override
   public Future<List<TenantCommit>> history(TenantNames names, int limit) {
-    return worker.executeBlocking(() -> {
+    return readWithin(READ_DEADLINE, () -> {
       Optional<ObjectId> tip = refreshForReading();
       return tip.isEmpty() ? List.of()
           : HistoryReader.history(clone.repository(), tip.get(), names.folder(),
               limit);
-    }, false);
+    });
   }
 
   @Override
   public Future<TenantFiles> tenantFiles() {
-    return worker.executeBlocking(() -> {
+    return readWithin(READ_DEADLINE, () -> {
       Optional<ObjectId> tip = refreshForReading();
       return tip.isEmpty() ? new TenantFiles(Optional.empty(), List.of())
           : new TenantFiles(Optional.of(tip.get().name()), HistoryReader.tenantFiles(clone.repository(), tip.get()));
-    }, false);
+    });
+  }
+
+  /**
+   * {@code read} on the git thread, or a {@link GitopsUnavailableException} after {@code deadline}
+   * when that thread is still held by calls to a remote that does not answer. A read whose caller
+   * was answered so is skipped when its turn comes, so a hung remote's backlog does not grow.
+   */
+  private <T> Future<T> readWithin(Duration deadline, java.util.concurrent.Callable<T> read) {
+    Promise<T> answer = Promise.promise();
+    AtomicBoolean givenUp = new AtomicBoolean();
+    long timer = vertx.setTimer(deadline.toMillis(), t -> {
+      givenUp.set(true);
+      answer.tryFail(new GitopsUnavailableException("the gitops repository " + remote.display()
+          + " did not answer within " + deadline.toSeconds() + " s" + clone.unreachable().map(why -> " (" + why + ")")
+          .orElse("") + "; the service's git work waits for it, try again later", null));
+    });
+    worker.executeBlocking(() -> givenUp.get() ? null : read.call(), false).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        answer.tryComplete(ar.result());
+      } else {
+        answer.tryFail(ar.cause());
+      }
+    });
+    return answer.future();
   }
 
   /**
@@ -264,7 +299,15 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     return tip;
   }
 
+  /**
+   * The remote's tip for a read; while the last conversation could not reach the remote, the
+   * clone's own (the breaker's probe, the import and the next push look again), so that reads never
+   * queue one fetch after another in front of the commits waiting for a hung remote.
+   */
   private Optional<ObjectId> refreshForReading() throws IOException {
+    if (initialised && clone.unreachable().isPresent()) {
+      return clone.knownTip();
+    }
     try {
       return initialised ? clone.fetch() : initialise();
     } catch (GitopsUnavailableException e) {

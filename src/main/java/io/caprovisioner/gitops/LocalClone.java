@@ -32,6 +32,8 @@ final class LocalClone implements AutoCloseable {
   private final String branchRef;
   private final String trackingRef;
   private Repository repository;
+  /** Why the last fetch or push could not reach the remote; null once one got through again. */
+  private volatile String unreachable;
 
   LocalClone(Path dir, GitopsRemote remote, String branch) {
     this.dir = dir;
@@ -66,6 +68,7 @@ final class LocalClone implements AutoCloseable {
     Repository repo = repository();
     try (Transport transport = remote.open(repo); FetchConnection connection = transport.openFetch()) {
       Ref tip = connection.getRef(branchRef);
+      unreachable = null;
       if (tip == null) {
         return Optional.empty();
       }
@@ -97,6 +100,7 @@ final class LocalClone implements AutoCloseable {
     } catch (TransportException e) {
       throw unavailable("push to", e);
     }
+    unreachable = null;
     RemoteRefUpdate done = result.getRemoteUpdate(branchRef);
     RemoteRefUpdate.Status status = done == null ? RemoteRefUpdate.Status.NOT_ATTEMPTED : done.getStatus();
     if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
@@ -151,9 +155,16 @@ final class LocalClone implements AutoCloseable {
     return branchRef;
   }
 
+  /** Present while the last conversation with the remote failed to reach it: why. */
+  Optional<String> unreachable() {
+    return Optional.ofNullable(unreachable);
+  }
+
   private GitopsUnavailableException unavailable(String verb, TransportException e) {
-    return new GitopsUnavailableException("cannot " + verb + " the gitops repository " + remote.display() + ": "
-        + remote.describe(e), e);
+    GitopsUnavailableException failure = new GitopsUnavailableException("cannot " + verb + " the gitops repository "
+        + remote.display() + ": " + remote.describe(e), e);
+    unreachable = failure.getMessage();
+    return failure;
   }
 
   @Override

@@ -258,6 +258,42 @@ class JGitGitopsWriterTest {
   }
 
   @Test
+  void aReadAnswersWithinItsDeadlineNamingTheRemoteWhileTheGitThreadWaitsForAHungForge() throws Exception {
+    // a forge that accepts connections and never answers; GITOPS_TIMEOUT longer than the read's deadline
+    List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (java.net.ServerSocket hung = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(hung.accept());
+          }
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String url = "http://127.0.0.1:" + hung.getLocalPort() + "/gitops.git";
+      Config config = TestConfigs.config(tmp.resolve("home"), Map.of("GITOPS_REPO_URL", url, "GITOPS_TIMEOUT", "60"));
+      JGitGitopsWriter w = writer(config);
+
+      long started = System.nanoTime();
+      Future<List<TenantCommit>> history = w.history(TestConfigs.stripeTenant(config, "ab12cd34", "pro").names(), 10);
+
+      assertThatThrownBy(() -> await(history)).cause().isInstanceOf(GitopsUnavailableException.class)
+          .hasMessageContaining(url).hasMessageContaining("did not answer within 10 s");
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertThat(tookMs).isBetween(JGitGitopsWriter.READ_DEADLINE.toMillis() - 100,
+          JGitGitopsWriter.READ_DEADLINE.toMillis() + 3_000);
+      assertThat(held).isNotEmpty();
+    } finally {
+      for (java.net.Socket s : held) {
+        s.close(); // the git thread's read ends, so the writer closes
+      }
+    }
+  }
+
+  @Test
   void aChangeMergedByOthersMeanwhileIsKeptAndOursReappliedOnTop() throws Exception {
     Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
     JGitGitopsWriter writer = writer(config);
