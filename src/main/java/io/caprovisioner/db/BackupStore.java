@@ -102,7 +102,7 @@ public final class BackupStore {
             WITH policy AS (SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[]) AS p(plan, keep, window_s)),
             kept AS (
               SELECT b.*, t.status AS tenant_status, coalesce(p.keep, $4) AS plan_keep,
-                     coalesce(p.window_s, $5) * interval '1 second' AS plan_window,
+                     justify_hours(coalesce(p.window_s, $5) * interval '1 second') AS plan_window,
                      row_number() OVER (PARTITION BY b.tenant_id, b.kind ORDER BY b.id DESC) AS newest
               FROM backups b JOIN tenants t ON t.id = b.tenant_id LEFT JOIN policy p ON p.plan = t.plan
               WHERE b.status = 'done'),
