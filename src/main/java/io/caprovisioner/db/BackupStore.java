@@ -138,6 +138,14 @@ public final class BackupStore {
         .execute(Tuple.of(tenantId, requestKey)).map(BackupStore::first);
   }
 
+  /** Until when the tenant's newest final backup is kept, if it has one that is done (the deletion notice says so). */
+  public Future<Optional<OffsetDateTime>> finalKeptUntil(SqlClient sql, long tenantId) {
+    return sql.preparedQuery("SELECT keep_until FROM backups WHERE tenant_id = $1 AND kind = 'final' "
+            + "AND status = 'done' ORDER BY id DESC LIMIT 1").execute(Tuple.of(tenantId))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.ofNullable(rows.iterator().next().getOffsetDateTime("keep_until")));
+  }
+
   /** Newest first. */
   public Future<List<Backup>> list(SqlClient sql, long tenantId) {
     return sql.preparedQuery("SELECT * FROM backups WHERE tenant_id = $1 ORDER BY id DESC")

@@ -42,6 +42,13 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.time.format.DateTimeFormatter;
+import jakarta.mail.Multipart;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import io.caprovisioner.mail.MailSendHandler;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -67,6 +74,9 @@ class BackupScheduleTest {
   Path media;
   @TempDir
   Path plans;
+  @TempDir
+  Path home;
+  private MailSendHandler mail;
   private QueueFixture db;
   private FakeGitops gitops;
   private FakeControllers controllers;
@@ -104,7 +114,7 @@ class BackupScheduleTest {
     controllers.jobWork = job -> LocalJobRunner.handles(job) ? Optional.of(jobs.run(job)) : Optional.empty();
     Map<String, String> env = new HashMap<>(Map.of("DB_HOST", m.host().get(), "DB_PORT", Integer.toString(m.port()),
         "DB_USER", m.user(), "DB_PASSWORD", m.password().get(), "BACKUP_FINAL_DAYS", "60",
-        "PLANS_FILE", plansFile()));
+        "PLANS_FILE", plansFile(), "PROVISIONER_HOME", home.toString()));
     env.putAll(s3.env());
     config = TestConfigs.config(env);
     lifecycle = new TenantLifecycle(db.pool, config.tenants(), config.plans());
@@ -114,6 +124,9 @@ class BackupScheduleTest {
     runner.register(JobKind.TENANT_RECONCILE.wire(), TenantPipelineWiring.reconciler(db.pool, config, gitops, gitops,
         client, k8s, mysql, FAST, StepObserver.NONE,
         TenantPipelineWiring.breakers(db.vertx, db.pool, gitops, client, k8s, mysql, TestBreakers.PROBING)));
+    // the customer's messages as .eml files under PROVISIONER_HOME/outbox, as the service writes them without SMTP_URL
+    mail = MailSendHandler.create(db.vertx, db.pool, config);
+    runner.register(JobKind.MAIL_SEND.wire(), mail);
     await(runner.start());
     controllerTimer = db.vertx.setPeriodic(100, t -> db.vertx.executeBlocking(() -> {
       controllers.reconcile();
@@ -125,6 +138,7 @@ class BackupScheduleTest {
   void stop() {
     db.vertx.cancelTimer(controllerTimer);
     await(runner.stop());
+    await(mail.close());
     mysql.close();
     db.close();
   }
@@ -224,6 +238,32 @@ class BackupScheduleTest {
     return b;
   }
 
+  /** The plain text of the "deleted" message in the outbox, as a mail program reads it. */
+  private Optional<String> deletionNotice() throws Exception {
+    Path outbox = home.resolve("outbox");
+    if (!Files.isDirectory(outbox)) {
+      return Optional.empty();
+    }
+    List<Path> emls;
+    try (var files = Files.list(outbox)) {
+      emls = files.filter(f -> f.toString().endsWith(".eml")).toList();
+    }
+    for (Path eml : emls) {
+      MimeMessage m;
+      try (var in = Files.newInputStream(eml)) {
+        m = new MimeMessage(Session.getInstance(new Properties()), in);
+      }
+      if (m.getSubject().contains("deleted") && m.getContent() instanceof Multipart parts) {
+        for (int i = 0; i < parts.getCount(); i++) {
+          if (parts.getBodyPart(i).isMimeType("text/plain")) {
+            return Optional.of(((String) parts.getBodyPart(i).getContent()).replaceAll("\\s+", " "));
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   @Test
   void eachActiveTenantIsBackedUpOncePerIntervalAndRetentionDeletesTheOldObjectsAndOnlyThose() {
     Tenant a = activeTenant("museum-sched-a");
@@ -280,7 +320,7 @@ class BackupScheduleTest {
   }
 
   @Test
-  void aDeletedTenantKeepsOnlyItsFinalBackupAndThatOneUntilItsKeepUntil() {
+  void aDeletedTenantKeepsOnlyItsFinalBackupAndThatOneUntilItsKeepUntil() throws Exception {
     Tenant t = activeTenant("museum-sched-c");
     Backup onDemand = takenBackup(t, "on-demand before deletion");
     await(lifecycle.delete(t.id(), true, "admin", Optional.empty()));
@@ -293,6 +333,15 @@ class BackupScheduleTest {
     assertThat(objects(t)).containsExactly(last.objectKey().get());
     assertThat(log(t)).anyMatch(l -> l.endsWith("on-demand backup " + onDemand.id() + " deleted from the storage ("
         + onDemand.objectKey().get() + "): the tenant is deleted: only its final backup is kept"));
+
+    // the customer's notice of the deletion points to that final backup, and says until when it is kept
+    String until = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH)
+        .format(last.keepUntil().orElseThrow().withOffsetSameInstant(ZoneOffset.UTC)) + " (UTC)";
+    assertThat(db.rows("SELECT facts->>'final_backup_until' FROM outbound_messages WHERE tenant_id = $1 "
+        + "AND kind = 'deleted'", t.id()).get(0).getString(0)).isNotNull();
+    await().atMost(Duration.ofSeconds(30)).until(() -> deletionNotice().isPresent());
+    assertThat(deletionNotice().get()).contains("A final backup of its database and media is kept until " + until
+        + ": write to support@sites.example.org before then if you need it.");
 
     // BACKUP_FINAL_DAYS later, as far as retention sees
     db.rows("UPDATE backups SET keep_until = now() - interval '1 minute' WHERE id = $1", last.id());

@@ -163,8 +163,16 @@ class FleetRolloutTest {
   }
 
   private List<Tenant> provisionFleet(int n) {
+    return provisionFleet(n, "museum");
+  }
+
+  /**
+   * @param prefix of the tenants' names: the bucket outlives each test's database, whose backup ids
+   *               start again at 1, so a test that restores names its tenants apart
+   */
+  private List<Tenant> provisionFleet(int n, String prefix) {
     List<Tenant> fleet = IntStream.rangeClosed(1, n).mapToObj(i -> await(lifecycle.provision(new ProvisionRequest(
-        "curator" + i + "@museum.example", "starter", Optional.of(String.format("museum-%02d", i)),
+        "curator" + i + "@museum.example", "starter", Optional.of(String.format("%s-%02d", prefix, i)),
         TenantSource.MANUAL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "test"))))
         .toList();
     await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
@@ -370,7 +378,7 @@ class FleetRolloutTest {
   @Test
   void anOperatorRollsOneTenantBackToWhatItRanBeforeWithItsPreUpgradeBackupRestored() {
     startReplica("replica-a");
-    List<Tenant> fleet = provisionFleet(2);
+    List<Tenant> fleet = provisionFleet(2, "rollback");
     Tenant museum = fleet.get(0);
     write(museum, "CREATE TABLE objects (id INT PRIMARY KEY, title VARCHAR(100))");
     write(museum, "INSERT INTO objects VALUES (1, 'Amphora')");
