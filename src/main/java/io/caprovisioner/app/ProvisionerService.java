@@ -7,7 +7,10 @@ import io.caprovisioner.api.HistoryRoutes;
 import io.caprovisioner.api.MessageRoutes;
 import io.caprovisioner.api.OpenApiRoutes;
 import io.caprovisioner.api.TenantRoutes;
+import io.caprovisioner.backup.BackupRetention;
+import io.caprovisioner.backup.BackupStorage;
 import io.caprovisioner.config.Config;
+import io.caprovisioner.lifecycle.ScheduledBackups;
 import io.caprovisioner.db.Database;
 import io.caprovisioner.gitimport.GitImport;
 import io.caprovisioner.gitops.JGitGitopsWriter;
@@ -266,6 +269,8 @@ public final class ProvisionerService {
       if (config.jobs().workers() > 0) {
         await(p.runner.start(), 30);
         new PayloadRetention(p.pool, config.stripe().payloadRetentionDays()).hourly(p.vertx);
+        new ScheduledBackups(p.pool, config.plans()).every(p.vertx);
+        new BackupRetention(p.vertx, p.pool, config.plans(), BackupStorage.of(config.backups())).hourly();
         // the relay feeds the runner: an API-only replica leaves it to the replicas that run jobs
         p.stripeRelay.start();
       }

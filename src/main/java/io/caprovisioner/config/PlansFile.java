@@ -22,6 +22,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  *     storage: 10Gi
  *     caProfile: default
  *     stripePriceIds: [price_123]
+ *     backups: {every: 24h, keep: 14}          # optional; this is the default
  * </pre>
  */
 public final class PlansFile {
@@ -75,13 +76,42 @@ public final class PlansFile {
           n.longValue(), text(price, "currency", at + ".price"),
           new Plan.Resources(text(res, "cpuRequest", at + ".resources"), text(res, "memoryRequest", at + ".resources"),
               text(res, "cpuLimit", at + ".resources"), text(res, "memoryLimit", at + ".resources")),
-          text(p, "storage", at), text(p, "caProfile", at), priceIds));
+          text(p, "storage", at), text(p, "caProfile", at), priceIds, backups(p, at)));
     }
     try {
       return new PlanCatalog(plans);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(where + ": " + e.getMessage());
     }
+  }
+
+  /** {@code every}: hours or days ({@code 12h}, {@code 1d}); {@code keep}: how many scheduled ones stay. */
+  private static Plan.BackupPolicy backups(Map<?, ?> p, String at) {
+    if (p.get("backups") == null) {
+      return Plan.BackupPolicy.DEFAULT;
+    }
+    String where = at + ".backups";
+    if (!(p.get("backups") instanceof Map<?, ?> b)) {
+      throw new ConfigException(where + " must be a mapping such as {every: 24h, keep: 14}");
+    }
+    for (Object key : b.keySet()) {
+      if (!"every".equals(key) && !"keep".equals(key)) {
+        throw new ConfigException(where + "." + key + " is unknown (expected every, keep)");
+      }
+    }
+    String every = b.get("every") == null ? "24h" : String.valueOf(b.get("every"));
+    var m = java.util.regex.Pattern.compile("^([1-9][0-9]{0,4})([hd])$").matcher(every);
+    if (!m.matches()) {
+      throw new ConfigException(where + ".every must be hours or days such as 12h or 1d, not '" + every + "'");
+    }
+    long amount = Long.parseLong(m.group(1));
+    java.time.Duration interval = "d".equals(m.group(2)) ? java.time.Duration.ofDays(amount)
+        : java.time.Duration.ofHours(amount);
+    Object keep = b.get("keep") == null ? Plan.BackupPolicy.DEFAULT.keep() : b.get("keep");
+    if (!(keep instanceof Number k) || k.longValue() < 1 || k.longValue() > 10_000) {
+      throw new ConfigException(where + ".keep must be a whole number from 1 to 10000, not '" + keep + "'");
+    }
+    return new Plan.BackupPolicy(interval, k.intValue());
   }
 
   private static String text(Map<?, ?> m, String key, String at) {

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * The per-tenant history of what was requested and what each step did ({@code provisioning_logs},
@@ -33,6 +34,18 @@ public final class ProvisioningLog {
 
   public Future<Void> append(SqlClient sql, long tenantId, String action, LogStatus status, String message) {
     return append(sql, tenantId, action, status, message, null, null);
+  }
+
+  /** One entry for each of many tenants, in one statement ({@code messages[i]} for {@code tenantIds[i]}). */
+  public Future<Void> appendAll(SqlClient sql, List<Long> tenantIds, String action, LogStatus status,
+      List<String> messages) {
+    boolean completed = status == LogStatus.SUCCEEDED || status == LogStatus.FAILED;
+    return sql.preparedQuery("INSERT INTO provisioning_logs (tenant_id, action, status, message, completed_at) "
+            + "SELECT t, $3, $4, m, CASE WHEN $5 THEN now() END FROM unnest($1::bigint[], $2::text[]) "
+            + "WITH ORDINALITY AS x(t, m, n) ORDER BY n")
+        .execute(Tuple.of(tenantIds.toArray(new Long[0]), messages.toArray(new String[0]), action, status.wire(),
+            completed))
+        .mapEmpty();
   }
 
   /** Oldest first, as a JSON array for the status endpoint. */

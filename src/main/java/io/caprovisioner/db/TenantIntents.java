@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 
 /** {@code tenant_intents}: every intent recorded for a tenant, with the generation it made. */
 public final class TenantIntents {
@@ -14,6 +15,15 @@ public final class TenantIntents {
             + "VALUES ($1, $2, $3, $4, $5)")
         .execute(Tuple.of(tenantId, generation, intent.kind().wire(), intent.requestedBy(),
             intent.stripeEventId().orElse(null)))
+        .mapEmpty();
+  }
+
+  /** The same intent for many tenants, each at its own generation ({@code generations[i]} for {@code tenantIds[i]}). */
+  public Future<Void> appendAll(SqlClient sql, List<Long> tenantIds, List<Long> generations, Intent intent) {
+    return sql.preparedQuery("INSERT INTO tenant_intents (tenant_id, generation, kind, requested_by, stripe_event_id) "
+            + "SELECT t, g, $3, $4, $5 FROM unnest($1::bigint[], $2::bigint[]) AS x(t, g)")
+        .execute(Tuple.of(tenantIds.toArray(new Long[0]), generations.toArray(new Long[0]), intent.kind().wire(),
+            intent.requestedBy(), intent.stripeEventId().orElse(null)))
         .mapEmpty();
   }
 

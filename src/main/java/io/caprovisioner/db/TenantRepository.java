@@ -205,6 +205,50 @@ public final class TenantRepository {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /**
+   * The same intent for many tenants at once (the backup schedule's batch): one new generation
+   * each. Returns each tenant's new generation, by tenant id.
+   */
+  public Future<Map<Long, Long>> recordIntents(SqlClient sql, List<Long> ids, Intent intent) {
+    return sql.preparedQuery("UPDATE tenants SET generation = generation + 1, intent = $2, intent_by = $3, "
+            + "intent_stripe_event = $4, updated_at = now() WHERE id = ANY($1) RETURNING id, generation")
+        .execute(Tuple.of(ids.toArray(new Long[0]), intent.kind().wire(), intent.requestedBy(),
+            intent.stripeEventId().orElse(null)))
+        .map(rows -> {
+          Map<Long, Long> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getLong("id"), r.getLong("generation")));
+          return out;
+        });
+  }
+
+  /** An active tenant whose scheduled backup is due, with its plan (which decides the interval). */
+  public record BackupDue(long id, String plan) {
+  }
+
+  /**
+   * Up to {@code limit} active tenants whose scheduled backup is due, oldest due first, each moved
+   * on to its next due date (now plus its plan's interval, {@code defaultEverySeconds} for a plan
+   * no longer in the catalogue) in the same statement. Rows another replica is taking are skipped,
+   * so two replicas never pick the same tenant.
+   *
+   * @param plans        plan names, each with its interval in {@code everySeconds} at the same index
+   */
+  public Future<List<BackupDue>> takeDueForScheduledBackup(SqlClient sql, List<String> plans, List<Long> everySeconds,
+      long defaultEverySeconds, int limit) {
+    return sql.preparedQuery("UPDATE tenants t SET scheduled_backup_due_at = now() + coalesce((SELECT p.every_s "
+            + "FROM unnest($1::text[], $2::bigint[]) AS p(plan, every_s) WHERE p.plan = t.plan), $3) "
+            + "* interval '1 second' FROM (SELECT id FROM tenants WHERE status = 'active' "
+            + "AND scheduled_backup_due_at <= now() ORDER BY scheduled_backup_due_at, id LIMIT $4 "
+            + "FOR UPDATE SKIP LOCKED) due WHERE t.id = due.id RETURNING t.id, t.plan")
+        .execute(Tuple.of(plans.toArray(new String[0]), everySeconds.toArray(new Long[0]), defaultEverySeconds, limit))
+        .map(rows -> {
+          List<BackupDue> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new BackupDue(r.getLong("id"), r.getString("plan"))));
+          out.sort(java.util.Comparator.comparingLong(BackupDue::id));
+          return out;
+        });
+  }
+
   /** Where the tenant is, in words for operators ({@code status_detail}). */
   public Future<Void> setDetail(SqlClient sql, long id, String detail) {
     return setColumn(sql, id, "status_detail", detail);

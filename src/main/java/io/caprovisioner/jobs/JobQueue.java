@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -67,6 +68,27 @@ public final class JobQueue {
                 ? Future.succeededFuture(id.get())
                 // lost a race with another transaction's insert: that one is ours too
                 : request(sql, subject, kind, payload)));
+  }
+
+  /**
+   * {@link #request} for many subjects in two statements: their queued jobs become due now, their
+   * running ones run once more, and the others get a new one. Returns how many were added.
+   */
+  public Future<Integer> requestAll(SqlClient sql, List<Long> subjects, String kind) {
+    if (subjects.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    String[] dedupeKeys = subjects.stream().map(s -> kind + ":" + s).toArray(String[]::new);
+    return sql.preparedQuery("UPDATE jobs SET run_after = CASE WHEN state = 'queued' THEN least(run_after, now()) "
+            + "ELSE run_after END, rerun = (state = 'running'), parked_on = NULL, updated_at = now() "
+            + "WHERE dedupe_key = ANY($1) AND state IN ('queued','running')")
+        .execute(Tuple.of((Object) dedupeKeys))
+        // a subject whose job was queued meanwhile by another transaction is left out: that job runs for it
+        .compose(v -> sql.preparedQuery("INSERT INTO jobs (tenant_id, kind, payload, dedupe_key) "
+                + "SELECT s, $2, '{}'::jsonb, $2 || ':' || s FROM unnest($1::bigint[]) AS s "
+                + "ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND state IN ('queued','running') DO NOTHING")
+            .execute(Tuple.of(subjects.toArray(new Long[0]), kind)))
+        .compose(rows -> sql.query("NOTIFY " + CHANNEL).execute().map(rows.rowCount()));
   }
 
   /**

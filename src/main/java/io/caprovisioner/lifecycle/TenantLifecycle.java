@@ -245,11 +245,24 @@ public final class TenantLifecycle {
 
   /**
    * An operator's rollback of one tenant to what it ran before a rollout: {@code chartVersion}
-   * and {@code image} are set as they are (empty: the configured default).
+   * and {@code image} are set as they are (empty: the configured default). With
+   * {@code restoreBackupId}, the same intent restores that backup (the rollout's pre-upgrade one):
+   * the reconcile's restore steps run before its commit, so the site is scaled to zero, the dump
+   * loaded, and only then brought back on the old version (see {@code TenantPlan}).
    */
   public Future<Tenant> rollBack(SqlConnection sql, long id, Optional<String> chartVersion, Optional<String> image,
-      long rolloutId, String requestedBy) {
-    return locked(sql, id).compose(t -> tenants.setChartVersion(sql, id, chartVersion.orElse(null))
+      long rolloutId, Optional<Long> restoreBackupId, String requestedBy) {
+    return locked(sql, id).compose(t -> {
+      if (restoreBackupId.isPresent() && t.status() != TenantStatus.ACTIVE) {
+        return Future.failedFuture(LifecycleException.conflict("tenant " + t.names().namespace() + " is "
+            + t.status().wire() + "; only an active site can be rolled back with a restore of its pre-upgrade backup"));
+      }
+      return restoreBackupId.isEmpty() ? Future.<Void>succeededFuture()
+          : restores.request(sql, id, restoreBackupId.get(), requestedBy)
+              .compose(restoreId -> log.append(sql, id, "request", LogStatus.INFO, "restore " + restoreId
+                  + " of pre-upgrade backup " + restoreBackupId.get() + " requested by " + requestedBy
+                  + " with the rollback of rollout " + rolloutId));
+    }).compose(ready -> tenants.setChartVersion(sql, id, chartVersion.orElse(null))
         .compose(v -> tenants.setImage(sql, id, image.orElse(null)))
         .compose(v -> tenants.setRollout(sql, id, rolloutId))
         .compose(v -> log.append(sql, id, "request", LogStatus.INFO, "rollback of rollout " + rolloutId

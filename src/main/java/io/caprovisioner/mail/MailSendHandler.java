@@ -44,13 +44,15 @@ public final class MailSendHandler implements JobHandler {
   private final MessageTemplates templates;
   private final MailTransport transport;
   private final BillingLinks billingLinks;
+  private final int finalBackupDays;
   private final OutboundMessages messages = new OutboundMessages();
   private final TenantRepository tenants = new TenantRepository();
   private final CredentialTokens tokens = new CredentialTokens();
 
   private MailSendHandler(Pool pool, Config.Brand brand, Config.Mail mail, MessageTemplates templates,
-      MailTransport transport, BillingLinks billingLinks) {
+      MailTransport transport, BillingLinks billingLinks, int finalBackupDays) {
     this.pool = pool;
+    this.finalBackupDays = finalBackupDays;
     this.brand = brand;
     this.mail = mail;
     this.templates = templates;
@@ -67,7 +69,7 @@ public final class MailSendHandler implements JobHandler {
     MailTransport transport = mail.smtp().<MailTransport>map(url -> new SmtpMailTransport(vertx, url))
         .orElseGet(() -> new EmlMailTransport(vertx, mail.outboxDir()));
     return new MailSendHandler(pool, config.brand(), mail, MessageTemplates.load(mail.templateDir()), transport,
-        new BillingLinks(config.secrets().secretKey()));
+        new BillingLinks(config.secrets().secretKey()), config.backups().finalDays());
   }
 
   /** Where messages go, for the start-up log. */
@@ -108,7 +110,7 @@ public final class MailSendHandler implements JobHandler {
     String billing = brand.publicUrl() + "/billing/" + billingLinks.sign(tenant.id(),
         Instant.now().plus(BILLING_LINK_LIFETIME));
     MessageTemplates.Text text = templates.render(m.kind(), MessageValues.of(brand, mail, m, tenant,
-        token.map(t -> brand.publicUrl() + "/credentials/" + t), billing));
+        token.map(t -> brand.publicUrl() + "/credentials/" + t), billing, finalBackupDays));
     MailMessage message = new MailMessage().setFrom(mail.from()).setTo(to).setSubject(text.subject())
         .setText(text.plain()).setHtml(text.html()).addHeader("Auto-Submitted", "auto-generated");
     return ctx.fenced(sql -> messages.attempted(sql, m.id())

@@ -61,9 +61,8 @@ public final class MessageTemplates {
       case WELCOME, CREDENTIALS -> out.addAll(Set.of("username", "credentials_link", "credentials_link_hours"));
       case PAYMENT_FAILED -> out.add("billing_link");
       case SUSPENDED -> out.addAll(Set.of("billing_link", "reason"));
-      case DELETION_SCHEDULED -> out.add("keep_until");
-      case DELETED -> {
-      }
+      case DELETION_SCHEDULED -> out.addAll(Set.of("keep_until", "final_backup"));
+      case DELETED -> out.add("final_backup");
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package io.caprovisioner.pipeline;
 
+import io.caprovisioner.db.BackupStore;
 import io.caprovisioner.db.LogStatus;
 import io.caprovisioner.db.MessageKind;
 import io.caprovisioner.db.ProvisioningLog;
@@ -25,6 +26,7 @@ public final class SetStatusStep implements TenantStep {
   private final TenantRepository tenants = new TenantRepository();
   private final ProvisioningLog log = new ProvisioningLog();
   private final MessageOutbox outbox = new MessageOutbox();
+  private final BackupStore backups = new BackupStore();
 
   public SetStatusStep(TenantStatus from, TenantStatus status) {
     this.from = from;
@@ -73,7 +75,9 @@ public final class SetStatusStep implements TenantStep {
   private Future<Void> message(SqlClient sql, long id) {
     return switch (status) {
       case ACTIVE -> outbox.add(sql, id, MessageKind.WELCOME, "activated", new JsonObject()).mapEmpty();
-      case DELETED -> outbox.add(sql, id, MessageKind.DELETED, "deleted", new JsonObject()).mapEmpty();
+      // the notice points to the final backup taken before the purge, if one was (BACKUP_FINAL_DAYS > 0)
+      case DELETED -> backups.finalKeptUntil(sql, id).compose(until -> outbox.add(sql, id, MessageKind.DELETED,
+          "deleted", new JsonObject().put("final_backup_until", until.map(Object::toString).orElse(null)))).mapEmpty();
       default -> Future.succeededFuture();
     };
   }

@@ -74,6 +74,10 @@ public final class TenantPlan {
     this.provision = new Phase("provision", deploy);
     List<TenantStep> running = new ArrayList<>();
     data.ifPresent(d -> running.add(d.backup()));
+    // restores before the commit: a rollback's restore scales the site to zero, loads the pre-upgrade
+    // dump and only then brings the site back on the old version, so no pod of either version touches
+    // the database while it is replaced, and the old image never meets the schema the new one migrated
+    // (nor the new image the old schema); the schema Job after the commit then finds the old schema
     data.ifPresent(d -> running.addAll(d.restore()));
     running.addAll(upgrade.beforeCommit());
     running.addAll(List.of(s.gitCommit(), s.mysqlCreate(), s.k8sPrepare(), s.await(), s.caInstall()));

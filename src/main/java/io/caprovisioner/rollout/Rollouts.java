@@ -1,5 +1,7 @@
 package io.caprovisioner.rollout;
 
+import io.caprovisioner.db.BackupStatus;
+import io.caprovisioner.db.BackupStore;
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.lifecycle.LifecycleException;
 import io.caprovisioner.lifecycle.TenantLifecycle;
@@ -13,6 +15,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -28,6 +31,7 @@ public final class Rollouts {
   private final String defaultImage;
   private final RolloutStore store = new RolloutStore();
   private final TenantRepository tenants = new TenantRepository();
+  private final BackupStore backups = new BackupStore();
 
   /** @param defaultChartVersion HELM_CHART_VERSION, @param defaultImage CA_DOCKER_IMAGE: what "no pin" runs */
   public Rollouts(Pool pool, TenantLifecycle lifecycle, String defaultChartVersion, String defaultImage) {
@@ -129,8 +133,11 @@ public final class Rollouts {
   }
 
   /**
-   * An operator's rollback of one tenant of the rollout: a commit back to what it ran before
-   * (Action: rollback, Rollout: id), synced, schema Job, health check.
+   * An operator's rollback of one tenant of the rollout: its pre-upgrade backup restored and a
+   * commit back to what it ran before (Action: rollback, Rollout: id), synced, schema Job, health
+   * check. Without a pre-upgrade backup that is done (it failed, so the upgrade was never
+   * committed) there is nothing to restore and only the commit goes back; one that retention
+   * deleted is a refusal, never a rollback that quietly keeps the migrated database.
    */
   public Future<JsonObject> rollBack(long id, long tenantId, String requestedBy) {
     return pool.withTransaction(sql -> locked(sql, id).compose(r -> store.tenant(sql, id, tenantId)).compose(m -> {
@@ -145,9 +152,19 @@ public final class Rollouts {
       if (member.state() == RolloutTenantState.ROLLED_BACK) {
         return Future.failedFuture(LifecycleException.conflict(member.namespace() + " is already rolled back"));
       }
-      return lifecycle.rollBack(sql, tenantId, member.fromChartVersion(), member.fromImage(), id, requestedBy)
-          .compose(t -> store.setTenant(sql, id, tenantId, RolloutTenantState.ROLLED_BACK,
-              "rolled back by " + requestedBy + " from " + member.state().wire()))
+      return backups.byRequestKey(sql, tenantId, PreUpgradeBackupGate.requestKey(id)).compose(b -> {
+        if (b.isPresent() && b.get().status() == BackupStatus.DELETED) {
+          return Future.failedFuture(LifecycleException.conflict("pre-upgrade backup " + b.get().id() + " of "
+              + member.namespace() + " was deleted by retention at " + b.get().deletedAt().map(Object::toString)
+              .orElse("?") + "; restore another backup with POST /admin/tenants/" + tenantId + "/restore"));
+        }
+        Optional<Long> restore = b.filter(x -> x.status() == BackupStatus.DONE).map(BackupStore.Backup::id);
+        return lifecycle.rollBack(sql, tenantId, member.fromChartVersion(), member.fromImage(), id, restore,
+                requestedBy)
+            .compose(t -> store.setTenant(sql, id, tenantId, RolloutTenantState.ROLLED_BACK,
+                "rolled back by " + requestedBy + " from " + member.state().wire() + restore.map(r ->
+                    ", restoring pre-upgrade backup " + r).orElse(", nothing to restore (no pre-upgrade backup done)")));
+      })
           .compose(v -> status(sql, id));
     }));
   }

@@ -1,5 +1,6 @@
 package io.caprovisioner.tenant;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,11 +42,14 @@ public final class PlanCatalog {
   public static PlanCatalog defaults() {
     return new PlanCatalog(List.of(
         new Plan("starter", "Starter", 4900, "EUR",
-            new Plan.Resources("250m", "512Mi", "1", "1Gi"), "10Gi", "default", List.of()),
+            new Plan.Resources("250m", "512Mi", "1", "1Gi"), "10Gi", "default", List.of(),
+            new Plan.BackupPolicy(Duration.ofHours(24), 7)),
         new Plan("pro", "Pro", 19900, "EUR",
-            new Plan.Resources("500m", "1Gi", "2", "2Gi"), "100Gi", "default", List.of()),
+            new Plan.Resources("500m", "1Gi", "2", "2Gi"), "100Gi", "default", List.of(),
+            new Plan.BackupPolicy(Duration.ofHours(24), 14)),
         new Plan("museum", "Museum", 79900, "EUR",
-            new Plan.Resources("1", "2Gi", "4", "4Gi"), "500Gi", "default", List.of())));
+            new Plan.Resources("1", "2Gi", "4", "4Gi"), "500Gi", "default", List.of(),
+            new Plan.BackupPolicy(Duration.ofHours(12), 60))));
   }
 
   /** A copy whose plans also answer to the given price ids (STRIPE_PRICE_PLANS). */
@@ -65,7 +69,7 @@ public final class PlanCatalog {
         }
       }
       return new Plan(p.name(), p.displayName(), p.monthlyPrice(), p.currency(), p.resources(), p.storage(),
-          p.caProfile(), prices);
+          p.caProfile(), prices, p.backups());
     }).toList());
   }
 

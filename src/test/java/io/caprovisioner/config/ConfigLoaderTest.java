@@ -3,8 +3,10 @@ package io.caprovisioner.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.caprovisioner.tenant.Plan;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -152,10 +154,47 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPlanNamesHowOftenItIsBackedUpAndHowManyAreKept() throws Exception {
+    Path plans = home.resolve("plans.yaml");
+    String plan = """
+        plans:
+          - name: archive
+            price: {amount: 9900, currency: EUR}
+            resources: {cpuRequest: 250m, memoryRequest: 512Mi, cpuLimit: "1", memoryLimit: 1Gi}
+            storage: 1Ti
+            caProfile: default
+        """;
+    Map<String, String> env = production();
+    env.put("PLANS_FILE", plans.toString());
+    Files.writeString(plans, plan + "    backups: {every: 6h, keep: 28}\n");
+    Plan.BackupPolicy chosen = ConfigLoader.load(env).plans().byName("archive").orElseThrow().backups();
+    assertThat(chosen.every()).isEqualTo(Duration.ofHours(6));
+    assertThat(chosen.keep()).isEqualTo(28);
+    assertThat(chosen.window()).isEqualTo(Duration.ofDays(7));
+
+    Files.writeString(plans, plan);
+    assertThat(ConfigLoader.load(env).plans().byName("archive").orElseThrow().backups())
+        .isEqualTo(new Plan.BackupPolicy(Duration.ofHours(24), 14));
+
+    Files.writeString(plans, plan + "    backups: {every: 30m, keep: 3}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("plans[0].backups.every").hasMessageContaining("30m");
+    Files.writeString(plans, plan + "    backups: {every: 1d, keep: 0}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("plans[0].backups.keep");
+    Files.writeString(plans, plan + "    backups: {every: 1d, kept: 3}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("backups.kept is unknown");
+  }
+
+  @Test
   void defaultPlansAreTheThreeOnSale() {
     Config c = ConfigLoader.load(production());
     assertThat(c.plans().names()).containsExactly("starter", "pro", "museum");
     assertThat(c.plans().all()).extracting(p -> p.monthlyPrice()).containsExactly(4900L, 19900L, 79900L);
+    assertThat(c.plans().all()).extracting(p -> p.backups().every()).containsOnly(Duration.ofHours(24),
+        Duration.ofHours(12));
+    assertThat(c.plans().all()).extracting(p -> p.backups().keep()).containsExactly(7, 14, 60);
   }
 
   @Test

@@ -68,6 +68,28 @@ class PipelineQueryPlansTest {
     q.add(new Query("TenantRepository.typicalProvisionTime", "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY "
         + "seconds) FROM (SELECT extract(epoch FROM deployed_at - created_at) AS seconds FROM tenants WHERE "
         + "deployed_at IS NOT NULL ORDER BY deployed_at DESC LIMIT $1) recent", "20"));
+    // the backup schedule's look: the due tenants, their intents (whole batches, every few minutes)
+    q.add(new Query("TenantRepository.takeDueForScheduledBackup", "UPDATE tenants t SET scheduled_backup_due_at = "
+        + "now() + coalesce((SELECT p.every_s FROM unnest($1::text[], $2::bigint[]) AS p(plan, every_s) "
+        + "WHERE p.plan = t.plan), $3) * interval '1 second' FROM (SELECT id FROM tenants WHERE status = 'active' "
+        + "AND scheduled_backup_due_at <= now() ORDER BY scheduled_backup_due_at, id LIMIT $4 "
+        + "FOR UPDATE SKIP LOCKED) due WHERE t.id = due.id RETURNING t.id, t.plan",
+        "ARRAY['starter'], ARRAY[86400::bigint], 86400, 500"));
+    q.add(new Query("TenantRepository.recordIntents", "UPDATE tenants SET generation = generation + 1, intent = $2, "
+        + "intent_by = $3, intent_stripe_event = $4, updated_at = now() WHERE id = ANY($1) RETURNING id, generation",
+        "ARRAY[4242::bigint, 7], 'backup', 'schedule', NULL::text"));
+    q.add(new Query("ProvisioningLog.appendAll", "INSERT INTO provisioning_logs (tenant_id, action, status, message, "
+        + "completed_at) SELECT t, $3, $4, m, CASE WHEN $5 THEN now() END FROM unnest($1::bigint[], $2::text[]) "
+        + "WITH ORDINALITY AS x(t, m, n) ORDER BY n", "ARRAY[4242::bigint], ARRAY['scheduled backup 1 requested'], "
+        + "'request', 'info', false"));
+    q.add(new Query("JobQueue.requestAll", "UPDATE jobs SET run_after = CASE WHEN state = 'queued' THEN "
+        + "least(run_after, now()) ELSE run_after END, rerun = (state = 'running'), parked_on = NULL, "
+        + "updated_at = now() WHERE dedupe_key = ANY($1) AND state IN ('queued','running')",
+        "ARRAY['tenant.reconcile:4242', 'tenant.reconcile:7']"));
+    q.add(new Query("JobQueue.requestAll (new ones)", "INSERT INTO jobs (tenant_id, kind, payload, dedupe_key) "
+        + "SELECT s, $2, '{}'::jsonb, $2 || ':' || s FROM unnest($1::bigint[]) AS s "
+        + "ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND state IN ('queued','running') DO NOTHING",
+        "ARRAY[4242::bigint, 7], 'tenant.reconcile'"));
     // TenantStepStore
     q.add(new Query("TenantStepStore.all", "SELECT * FROM tenant_steps WHERE tenant_id = $1 ORDER BY position, step",
         "4242"));

@@ -39,7 +39,9 @@ class MessageTemplatesTest {
     assertThat(t.render(MessageKind.SUSPENDED, values(MessageKind.SUSPENDED, "M")).plain())
         .contains("value-of-billing_link", "value-of-reason");
     assertThat(t.render(MessageKind.DELETION_SCHEDULED, values(MessageKind.DELETION_SCHEDULED, "M")).plain())
-        .contains("value-of-keep_until");
+        .contains("value-of-keep_until", "value-of-final_backup");
+    assertThat(t.render(MessageKind.DELETED, values(MessageKind.DELETED, "M")).html())
+        .contains("value-of-final_backup");
   }
 
   @Test

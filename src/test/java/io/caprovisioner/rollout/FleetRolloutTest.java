@@ -163,8 +163,16 @@ class FleetRolloutTest {
   }
 
   private List<Tenant> provisionFleet(int n) {
+    return provisionFleet(n, "museum");
+  }
+
+  /**
+   * @param prefix of the tenants' names: the bucket outlives each test's database, whose backup ids
+   *               start again at 1, so a test that restores names its tenants apart
+   */
+  private List<Tenant> provisionFleet(int n, String prefix) {
     List<Tenant> fleet = IntStream.rangeClosed(1, n).mapToObj(i -> await(lifecycle.provision(new ProvisionRequest(
-        "curator" + i + "@museum.example", "starter", Optional.of(String.format("museum-%02d", i)),
+        "curator" + i + "@museum.example", "starter", Optional.of(String.format("%s-%02d", prefix, i)),
         TenantSource.MANUAL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "test"))))
         .toList();
     await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
@@ -330,7 +338,8 @@ class FleetRolloutTest {
     await(rollouts.rollBack(id, failing.id(), "ops"));
     await().atMost(Duration.ofSeconds(60)).until(() -> db.rows("SELECT 1 FROM tenant_steps WHERE tenant_id = $1 "
         + "AND step = 'site.health' AND achieved = $2", failing.id(), "rollout " + id + " rollback").size() == 1);
-    assertThat(gitops.of(failing.names().namespace(), GitAction.ROLLBACK)).singleElement().isEqualTo(
+    // its pre-upgrade backup restored: the site scaled to zero, then back on the configured image
+    assertThat(gitops.of(failing.names().namespace(), GitAction.ROLLBACK)).hasSize(2).containsOnly(
         new RecordingGitops.Commit(failing.names().namespace(), GitAction.ROLLBACK, Optional.of(id), Optional.empty()));
     assertThat(stateOf(status(id), failing.id())).isEqualTo("rolled_back");
 
@@ -346,35 +355,77 @@ class FleetRolloutTest {
     printFigures(done);
   }
 
+  private void write(Tenant t, String statement) {
+    await(mysqls.get(0).admin().withConnection(c -> c.query("USE " + t.names().database()).execute()
+        .compose(v -> c.query(statement).execute())));
+  }
+
+  private List<String> rows(Tenant t) {
+    List<String> out = new ArrayList<>();
+    await(mysqls.get(0).admin().withConnection(c -> c.query("USE " + t.names().database()).execute()
+        .compose(v -> c.query("SELECT * FROM objects ORDER BY id").execute())))
+        .forEach(r -> out.add(r.size() + " columns: " + r.getInteger(0) + " " + r.getString(1)));
+    return out;
+  }
+
+  /** The steps that did something for a tenant since its rollback was recorded, with their messages. */
+  private List<String> stepsSinceRollback(long tenantId) {
+    return db.rows("SELECT action, message FROM provisioning_logs WHERE tenant_id = $1 AND status = 'succeeded' "
+        + "AND id > (SELECT max(id) FROM provisioning_logs WHERE tenant_id = $1 AND message LIKE 'rollback of rollout%') "
+        + "ORDER BY id", tenantId).stream().map(r -> r.getString(0) + ": " + r.getString(1)).toList();
+  }
+
   @Test
-  void anOperatorRollsOneTenantBackWithARevertCommitToWhatItRanBefore() {
+  void anOperatorRollsOneTenantBackToWhatItRanBeforeWithItsPreUpgradeBackupRestored() {
     startReplica("replica-a");
-    List<Tenant> fleet = provisionFleet(2);
+    List<Tenant> fleet = provisionFleet(2, "rollback");
+    Tenant museum = fleet.get(0);
+    write(museum, "CREATE TABLE objects (id INT PRIMARY KEY, title VARCHAR(100))");
+    write(museum, "INSERT INTO objects VALUES (1, 'Amphora')");
     JsonObject started = await(rollouts.start(RolloutRequest.parse(new JsonObject().put("image", NEW_IMAGE)
         .put("chart_version", "0.2.0").put("selector", new JsonObject().put("tenants", new JsonArray()
-            .add(fleet.get(0).id()))).put("waves", new JsonArray().add("100%"))), "test"));
+            .add(museum.id()))).put("waves", new JsonArray().add("100%"))), "test"));
     long id = started.getLong("id");
     await().atMost(Duration.ofSeconds(60)).until(() -> status(id).getString("state").equals("completed"));
-    Tenant upgraded = tenant(fleet.get(0).id());
+    Tenant upgraded = tenant(museum.id());
     assertThat(upgraded.image()).contains(NEW_IMAGE);
     assertThat(upgraded.chartVersion()).contains("0.2.0");
     // the other tenant was not selected
     assertThat(tenant(fleet.get(1).id()).image()).isEmpty();
     assertThat(gitops.of(fleet.get(1).names().namespace(), GitAction.UPGRADE)).isEmpty();
+    Backup preUpgrade = await(new BackupStore().byRequestKey(db.pool, museum.id(), "rollout " + id)).orElseThrow();
+    // what the new version did to the database: its schema migration, and a row written on it
+    write(museum, "ALTER TABLE objects ADD COLUMN migrated_by_2_1 INT");
+    write(museum, "INSERT INTO objects VALUES (2, 'Written on 2.1', 1)");
+    assertThat(rows(museum)).containsExactly("3 columns: 1 Amphora", "3 columns: 2 Written on 2.1");
 
     JsonObject back = await(rollouts.rollBack(id, upgraded.id(), "ops@example.org"));
     assertThat(stateOf(back, upgraded.id())).isEqualTo("rolled_back");
+    assertThat(members(back).get(0).getString("reason")).isEqualTo("rolled back by ops@example.org from done, "
+        + "restoring pre-upgrade backup " + preUpgrade.id());
     String ns = upgraded.names().namespace();
-    await().atMost(Duration.ofSeconds(60)).until(() -> !gitops.of(ns, GitAction.ROLLBACK).isEmpty()
-        && db.rows("SELECT 1 FROM tenant_steps WHERE tenant_id = $1 AND step = 'site.health' AND achieved = $2",
-            upgraded.id(), "rollout " + id + " rollback").size() == 1);
-    assertThat(gitops.of(ns, GitAction.ROLLBACK)).singleElement()
-        .isEqualTo(new RecordingGitops.Commit(ns, GitAction.ROLLBACK, Optional.of(id), Optional.empty()));
+    await().atMost(Duration.ofSeconds(90)).until(() -> db.rows("SELECT 1 FROM tenant_steps WHERE tenant_id = $1 "
+        + "AND step = 'site.health' AND achieved = $2", upgraded.id(), "rollout " + id + " rollback").size() == 1);
+
+    // the database is as the pre-upgrade backup had it: the migration and the row written since are gone
+    assertThat(rows(museum)).containsExactly("2 columns: 1 Amphora");
+    // scaled to zero, loaded, back on the old version; then its schema Job and its health check, in that order
+    List<String> steps = stepsSinceRollback(museum.id());
+    assertThat(steps.stream().map(l -> l.substring(0, l.indexOf(':'))).toList()).containsSubsequence(
+        "restore.scale-down", "restore.load", "restore.scale-up", "ca.install", "site.health", "rollout.report");
+    assertThat(steps).anyMatch(l -> l.startsWith("restore.scale-down: site scaled to zero for restore ")
+        && l.contains("(suspended)"));
+    assertThat(steps).anyMatch(l -> l.startsWith("restore.load: restore ") && l.contains("of backup "
+        + preUpgrade.id() + " loaded") && l.contains("sha256 " + preUpgrade.sha256().orElseThrow() + " checked"));
+    assertThat(gitops.of(ns, GitAction.ROLLBACK)).hasSize(2)
+        .containsOnly(new RecordingGitops.Commit(ns, GitAction.ROLLBACK, Optional.of(id), Optional.empty()));
     Tenant rolledBack = tenant(upgraded.id());
     assertThat(rolledBack.image()).isEmpty();
     assertThat(rolledBack.chartVersion()).isEmpty();
+    assertThat(rolledBack.status()).isEqualTo(TenantStatus.ACTIVE);
     assertThat(gitops.repo.repo.get(ns).image()).isEmpty();
     assertThat(gitops.repo.repo.get(ns).chartVersion()).isEmpty();
+    assertThat(gitops.repo.repo.get(ns).state().wire()).isEqualTo("active");
   }
 
   @Test
