@@ -237,9 +237,9 @@ public final class TenantRepository {
       long defaultEverySeconds, int limit) {
     return sql.preparedQuery("UPDATE tenants t SET scheduled_backup_due_at = now() + coalesce((SELECT p.every_s "
             + "FROM unnest($1::text[], $2::bigint[]) AS p(plan, every_s) WHERE p.plan = t.plan), $3) "
-            + "* interval '1 second' FROM (SELECT id FROM tenants WHERE status = 'active' "
+            + "* interval '1 second' WHERE t.id = ANY(ARRAY(SELECT id FROM tenants WHERE status = 'active' "
             + "AND scheduled_backup_due_at <= now() ORDER BY scheduled_backup_due_at, id LIMIT $4 "
-            + "FOR UPDATE SKIP LOCKED) due WHERE t.id = due.id RETURNING t.id, t.plan")
+            + "FOR UPDATE SKIP LOCKED)) RETURNING t.id, t.plan")
         .execute(Tuple.of(plans.toArray(new String[0]), everySeconds.toArray(new Long[0]), defaultEverySeconds, limit))
         .map(rows -> {
           List<BackupDue> out = new ArrayList<>();

@@ -71,9 +71,9 @@ class PipelineQueryPlansTest {
     // the backup schedule's look: the due tenants, their intents (whole batches, every few minutes)
     q.add(new Query("TenantRepository.takeDueForScheduledBackup", "UPDATE tenants t SET scheduled_backup_due_at = "
         + "now() + coalesce((SELECT p.every_s FROM unnest($1::text[], $2::bigint[]) AS p(plan, every_s) "
-        + "WHERE p.plan = t.plan), $3) * interval '1 second' FROM (SELECT id FROM tenants WHERE status = 'active' "
-        + "AND scheduled_backup_due_at <= now() ORDER BY scheduled_backup_due_at, id LIMIT $4 "
-        + "FOR UPDATE SKIP LOCKED) due WHERE t.id = due.id RETURNING t.id, t.plan",
+        + "WHERE p.plan = t.plan), $3) * interval '1 second' WHERE t.id = ANY(ARRAY(SELECT id FROM tenants "
+        + "WHERE status = 'active' AND scheduled_backup_due_at <= now() ORDER BY scheduled_backup_due_at, id "
+        + "LIMIT $4 FOR UPDATE SKIP LOCKED)) RETURNING t.id, t.plan",
         "ARRAY['starter'], ARRAY[86400::bigint], 86400, 500"));
     q.add(new Query("TenantRepository.recordIntents", "UPDATE tenants SET generation = generation + 1, intent = $2, "
         + "intent_by = $3, intent_stripe_event = $4, updated_at = now() WHERE id = ANY($1) RETURNING id, generation",
