@@ -31,15 +31,25 @@ public final class TenantRepository {
       Optional<String> chartVersion) {
   }
 
+  /**
+   * A page of tenants, joined to their subscriptions row by row. A plain join lets the planner
+   * (with the cached statement's generic plan) merge-join against the whole subscriptions index
+   * from its start, which at 100,000 tenants read 90,000 rows for a page near the end; the
+   * per-row lookup reads one subscription per tenant of the page.
+   */
+  private static final String PAGE = "SELECT t.*, s.stripe_customer_id, s.stripe_subscription_id FROM (%s) t "
+      + "LEFT JOIN LATERAL (SELECT stripe_customer_id, stripe_subscription_id FROM subscriptions "
+      + "WHERE tenant_id = t.id LIMIT 1) s ON true ORDER BY t.id";
+  static final String LIST_OFFSET = String.format(PAGE, "SELECT * FROM tenants ORDER BY id OFFSET $1 LIMIT $2");
+  static final String LIST_AFTER = String.format(PAGE, "SELECT * FROM tenants WHERE id > $1 ORDER BY id LIMIT $2");
+
   public Future<List<Tenant>> list(SqlClient sql, int skip, int limit) {
-    return sql.preparedQuery(SELECT + "ORDER BY t.id OFFSET $1 LIMIT $2").execute(Tuple.of(skip, limit))
-        .map(TenantRepository::all);
+    return sql.preparedQuery(LIST_OFFSET).execute(Tuple.of(skip, limit)).map(TenantRepository::all);
   }
 
   /** The page after the tenant {@code afterId}, by the primary key's index: flat cost at any depth. */
   public Future<List<Tenant>> listAfter(SqlClient sql, long afterId, int limit) {
-    return sql.preparedQuery(SELECT + "WHERE t.id > $1 ORDER BY t.id LIMIT $2").execute(Tuple.of(afterId, limit))
-        .map(TenantRepository::all);
+    return sql.preparedQuery(LIST_AFTER).execute(Tuple.of(afterId, limit)).map(TenantRepository::all);
   }
 
   /** Every tenant with {@code status}, by id: a rollout's candidates. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -55,7 +56,7 @@ class PipelineQueryPlansTest {
     q.add(new Query("TenantRepository.byNamespace", SELECT + "WHERE t.namespace = $1", "'tenant-bench04242'"));
     q.add(new Query("TenantRepository.storedByNamespaces", STORED + "WHERE t.namespace = ANY($1) ORDER BY t.id",
         "ARRAY['tenant-bench04242','tenant-bench00007']"));
-    q.add(new Query("TenantRepository.listAfter", SELECT + "WHERE t.id > $1 ORDER BY t.id LIMIT $2", "15000, 100"));
+    q.add(new Query("TenantRepository.listAfter", TenantRepository.LIST_AFTER, "15000, 100"));
     q.add(new Query("TenantRepository.setDetail",
         "UPDATE tenants SET status_detail = $2, updated_at = now() WHERE id = $1", "4242, 'git.commit (1/7)'"));
     q.add(new Query("TenantRepository.setStatus",
@@ -192,6 +193,48 @@ class PipelineQueryPlansTest {
     List<String> scans = new ArrayList<>();
     fullScans(plan, false, scans);
     assertThat(scans).as("plan of %s:%n%s", query.owner(), plan.encodePrettily()).isEmpty();
+  }
+
+  /**
+   * {@code GET /tenants?after=}: a page near the end of the list reads that page's rows and no
+   * more, from every table, also with the generic plan the service's cached statement switches to
+   * after five runs (a merge join against subscriptions once read every row before the page).
+   */
+  @Test
+  void aPageOfTheTenantListReadsOnlyThatPage() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("SET plan_cache_mode = force_generic_plan");
+      s.execute("SET enable_seqscan = on");
+      try {
+        s.execute("DEALLOCATE ALL");
+        s.execute("PREPARE page AS " + TenantRepository.LIST_AFTER);
+        JsonObject plan;
+        try (ResultSet rows = s.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE page(19000, 100)")) {
+          rows.next();
+          plan = new JsonArray(rows.getString(1)).getJsonObject(0).getJsonObject("Plan");
+        }
+        List<String> reads = new ArrayList<>();
+        rowsRead(plan, reads);
+        assertThat(reads).as("rows each table scan read for a page of 100:%n%s", plan.encodePrettily())
+            .isNotEmpty().allSatisfy(read -> assertThat(Long.parseLong(read.replaceAll(".*: ", "")))
+                .as(read).isLessThanOrEqualTo(100));
+      } finally {
+        s.execute("RESET plan_cache_mode");
+        s.execute("SET enable_seqscan = off");
+      }
+    }
+  }
+
+  private static void rowsRead(JsonObject node, List<String> reads) {
+    if (node.containsKey("Relation Name")) {
+      long rows = node.getLong("Actual Rows") * node.getLong("Actual Loops")
+          + node.getLong("Rows Removed by Filter", 0L) + node.getLong("Rows Removed by Index Recheck", 0L);
+      reads.add(node.getString("Node Type") + " on " + node.getString("Relation Name") + ": " + rows);
+    }
+    JsonArray children = node.getJsonArray("Plans", new JsonArray());
+    for (int i = 0; i < children.size(); i++) {
+      rowsRead(children.getJsonObject(i), reads);
+    }
   }
 
   /**
