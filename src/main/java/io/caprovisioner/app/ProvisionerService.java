@@ -269,7 +269,11 @@ public final class ProvisionerService {
       if (config.jobs().workers() > 0) {
         await(p.runner.start(), 30);
         new PayloadRetention(p.pool, config.stripe().payloadRetentionDays()).hourly(p.vertx);
-        new ScheduledBackups(p.pool, config.plans()).every(p.vertx);
+        // without storage a scheduled backup could only wait, and hold every later intent of its
+        // tenant (a password reset, a plan change) behind it: no schedule until storage is set
+        config.backups().missing().ifPresentOrElse(
+            why -> LOG.info("scheduled backups are off: {} (see \"Backups and restore\" in the README)", why),
+            () -> new ScheduledBackups(p.pool, config.plans()).every(p.vertx));
         new BackupRetention(p.vertx, p.pool, config.plans(), BackupStorage.of(config.backups())).hourly();
         // the relay feeds the runner: an API-only replica leaves it to the replicas that run jobs
         p.stripeRelay.start();
