@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,9 +81,6 @@ public final class ScheduledBackups {
   /** Requests the scheduled backups of up to {@code limit} due tenants; returns how many it recorded. */
   public Future<Integer> requestDue(int limit) {
     List<Plan> all = List.copyOf(plans.all());
-    Map<String, Plan.BackupPolicy> policies = all.stream().collect(Collectors.toMap(Plan::name, Plan::backups));
-    Function<String, Plan.BackupPolicy> policyOf = plan -> Optional.ofNullable(policies.get(plan))
-        .orElse(Plan.BackupPolicy.DEFAULT);
     Instant now = clock.instant();
     return pool.withTransaction(sql -> tenants.takeDueForScheduledBackup(sql, all.stream().map(Plan::name).toList(),
             all.stream().map(p -> p.backups().every().toSeconds()).toList(),
@@ -94,7 +90,7 @@ public final class ScheduledBackups {
             return Future.succeededFuture(0);
           }
           List<Long> ids = due.stream().map(TenantRepository.BackupDue::id).toList();
-          List<String> keys = due.stream().map(d -> requestKey(policyOf.apply(d.plan()), now)).toList();
+          List<String> keys = due.stream().map(d -> requestKey(plans.backupPolicy(d.plan()), now)).toList();
           Map<Long, String> planOf = due.stream().collect(Collectors.toMap(TenantRepository.BackupDue::id,
               TenantRepository.BackupDue::plan));
           return backups.requestAll(sql, BackupKind.SCHEDULED, ids, keys, REQUESTED_BY).compose(added -> {
@@ -104,7 +100,7 @@ public final class ScheduledBackups {
             List<Long> tenantIds = added.stream().map(BackupStore.Added::tenantId).toList();
             List<String> messages = new ArrayList<>();
             for (BackupStore.Added a : added) {
-              Plan.BackupPolicy policy = policyOf.apply(planOf.get(a.tenantId()));
+              Plan.BackupPolicy policy = plans.backupPolicy(planOf.get(a.tenantId()));
               messages.add("scheduled backup " + a.id() + " requested by " + REQUESTED_BY + " (plan "
                   + planOf.get(a.tenantId()) + ": every " + hours(policy.every()) + ", " + policy.keep() + " kept)");
             }

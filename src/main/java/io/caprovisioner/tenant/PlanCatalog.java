@@ -73,6 +73,11 @@ public final class PlanCatalog {
     }).toList());
   }
 
+  /** The backup policy of plan {@code name}; a plan no longer on sale keeps {@link Plan.BackupPolicy#DEFAULT}. */
+  public Plan.BackupPolicy backupPolicy(String name) {
+    return byName(name).map(Plan::backups).orElse(Plan.BackupPolicy.DEFAULT);
+  }
+
   public Optional<Plan> byName(String name) {
     return Optional.ofNullable(name == null ? null : byName.get(name));
   }
