@@ -410,6 +410,9 @@ class FleetRolloutTest {
     // the database is as the pre-upgrade backup had it: the migration and the row written since are gone
     assertThat(rows(museum)).containsExactly("2 columns: 1 Amphora");
     // scaled to zero, loaded, back on the old version; then its schema Job and its health check, in that order
+    // (rollout.report logs just after site.health is recorded: give it that moment)
+    await().atMost(Duration.ofSeconds(30)).until(() -> stepsSinceRollback(museum.id()).stream()
+        .anyMatch(l -> l.startsWith("rollout.report:")));
     List<String> steps = stepsSinceRollback(museum.id());
     assertThat(steps.stream().map(l -> l.substring(0, l.indexOf(':'))).toList()).containsSubsequence(
         "restore.scale-down", "restore.load", "restore.scale-up", "ca.install", "site.health", "rollout.report");
