@@ -35,7 +35,7 @@ public final class JobDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
 
   /** While the foreground is busy, a lane rests this many times as long as its last job took. */
-  static final int PACE = 3;
+  static final int PACE = 19;
   private static final long MAX_PAUSE_NANOS = Duration.ofSeconds(1).toNanos();
   private static final long RECHECK_MILLIS = ForegroundLoad.WINDOW.toMillis();
 

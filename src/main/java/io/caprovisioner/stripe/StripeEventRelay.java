@@ -21,8 +21,13 @@ import org.slf4j.LoggerFactory;
 public final class StripeEventRelay {
   /** Events queued in one transaction: a burst costs one commit per this many. */
   static final int BATCH = 500;
-  /** Between passes while the webhooks are busy: a burst is queued in a few large transactions. */
-  static final Duration BUSY_SPACING = Duration.ofMillis(250);
+  /**
+   * While the webhooks are busy: one small pass a second. The runner then applies a few events a
+   * second anyway, and every event queued meanwhile is two more writes competing with the
+   * acknowledgements for the same disk and cores; the burst's backlog is queued right after it.
+   */
+  static final Duration BUSY_SPACING = Duration.ofMillis(1000);
+  static final int BUSY_BATCH = 50;
   private static final Logger LOG = LoggerFactory.getLogger(StripeEventRelay.class);
 
   private final Vertx vertx;
@@ -83,8 +88,9 @@ public final class StripeEventRelay {
 
   private void pass() {
     wanted.set(false);
-    relayBatch().onComplete(ar -> {
-      boolean more = ar.succeeded() && ar.result() == BATCH;
+    int limit = foreground.busy() ? BUSY_BATCH : BATCH;
+    relayBatch(limit).onComplete(ar -> {
+      boolean more = ar.succeeded() && ar.result() == limit;
       if (ar.failed() && !failing) {
         // once per outage, not once per poll: the poll goes on trying
         LOG.warn("queueing received Stripe events failed, trying again on the next wake-up: {}",
@@ -106,7 +112,11 @@ public final class StripeEventRelay {
 
   /** One transaction: up to {@link #BATCH} received events get their job. Returns how many. */
   public Future<Integer> relayBatch() {
-    return pool.withTransaction(sql -> events.markQueued(sql, BATCH).compose(ids -> jobs.enqueueAll(sql,
+    return relayBatch(BATCH);
+  }
+
+  private Future<Integer> relayBatch(int limit) {
+    return pool.withTransaction(sql -> events.markQueued(sql, limit).compose(ids -> jobs.enqueueAll(sql,
         StripeWebhookHandler.APPLY_JOB, ids.stream().map(id -> new JsonObject().put("event_id", id)).toList(),
         ids.stream().map(id -> StripeWebhookHandler.APPLY_JOB + ":" + id).toList()).map(ids.size())));
   }
