@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServiceRss implements BenchPart {
   private static final int TENANTS = 5_500;
   private static final int CONCURRENCY = 16;
+  /** Issue 18's second memory point: RSS after a webhook run at this many concurrent clients. */
+  private static final int WEBHOOK_CONCURRENCY = 64;
 
   @Override
   public String name() {
@@ -61,7 +63,8 @@ public final class ServiceRss implements BenchPart {
       env.put("DATABASE_URL", "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database());
       env.put("ADMIN_API_TOKEN", token);
       env.put("SECRET_KEY", secret());
-      env.put("STRIPE_WEBHOOK_SECRET", "whsec_" + secret());
+      String webhookSecret = "whsec_" + secret();
+      env.put("STRIPE_WEBHOOK_SECRET", webhookSecret);
       env.put("PORT", Integer.toString(port));
       env.put("MANAGEMENT_PORT", Integer.toString(freePort()));
       env.put("DRAIN_DELAY_SECONDS", "0");
@@ -81,6 +84,7 @@ public final class ServiceRss implements BenchPart {
       Process serve = pb.start();
       try {
         measure(serve, port, token, settings, figures, work, db);
+        afterWebhooks(serve, port, webhookSecret, settings, figures);
       } finally {
         serve.destroy();
         if (!serve.waitFor(60, TimeUnit.SECONDS)) {
@@ -129,6 +133,29 @@ public final class ServiceRss implements BenchPart {
         + " tenants listed through GET /tenants, " + waitingAtMysql(db) + " of them committed and waiting at "
         + "mysql.create" + (supervisorKb.isPresent()
         ? "; the JVM that started it with the bound adds " + supervisorKb.getAsLong() / 1024 + " MB" : ""));
+  }
+
+  /**
+   * {@code rss_mb_after_64_webhooks}: the same process after 64 clients posted unique signed
+   * checkouts as fast as it answered (its runner applying them meanwhile): the request path's
+   * buffers, the connections and the stored events' jobs must not grow the heap past its bound.
+   */
+  private static void afterWebhooks(Process serve, int port, String webhookSecret, BenchSettings settings,
+      BenchFigures figures) throws Exception {
+    Duration window = Duration.ofSeconds(settings.quick() ? 5 : 20);
+    WebhookLoad.Result result;
+    try (WebhookLoad load = new WebhookLoad(webhookSecret, WEBHOOK_CONCURRENCY)) {
+      result = load.run(port, Duration.ofSeconds(1), window);
+    }
+    ProcessHandle service = serve.toHandle().children().findFirst().orElse(serve.toHandle());
+    OptionalLong serviceKb = residentKb(service.pid());
+    if (serviceKb.isEmpty()) {
+      return;
+    }
+    figures.put("rss_mb_after_64_webhooks", serviceKb.getAsLong() / 1024);
+    figures.note(String.format(java.util.Locale.ROOT, "rss_mb_after_64_webhooks: VmRSS of the same serve JVM "
+        + "after %d concurrent clients posted %d checkouts in %d s (%.0f/s, p99 %.1f ms)", WEBHOOK_CONCURRENCY,
+        result.requests(), window.toSeconds(), result.perSecond(), result.p99Millis()));
   }
 
   private static io.vertx.core.json.JsonArray pageItems(String body) {

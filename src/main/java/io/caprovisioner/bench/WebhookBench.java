@@ -54,6 +54,8 @@ public final class WebhookBench implements BenchPart {
       // runner-less service stays up (idle while the limit runs): the machine's load drifts
       List<WebhookLoad.Result> limits = new ArrayList<>();
       List<WebhookLoad.Result> acks = new ArrayList<>();
+      double limitOff;
+      double ackOff;
       try (BenchService service = new BenchService(url, dir.resolve("api-only"), 0);
           WebhookLoad load = new WebhookLoad(service.webhookSecret, CONCURRENCY)) {
         // round 0 only warms the JIT of both paths: under load, 2 s of it is not enough
@@ -64,6 +66,14 @@ public final class WebhookBench implements BenchPart {
             limits.add(bare);
             acks.add(ack);
           }
+        }
+        fsyncOff(pg.url(), true);
+        try {
+          // what durability costs: the same two handlers without waiting for the disk's flush
+          limitOff = limit(url, warmup, window).perSecond();
+          ackOff = load.run(service.port(), warmup, window).perSecond();
+        } finally {
+          fsyncOff(pg.url(), false);
         }
       }
       double limitRps = limits.stream().mapToDouble(WebhookLoad.Result::perSecond).average().orElseThrow();
@@ -77,6 +87,9 @@ public final class WebhookBench implements BenchPart {
       figures.note(String.format(java.util.Locale.ROOT, "webhook: rounds limit/service %.0f/%.0f then %.0f/%.0f "
           + "requests/s; figures are the means (p50/p99: the worse round)", limits.get(0).perSecond(),
           acks.get(0).perSecond(), limits.get(1).perSecond(), acks.get(1).perSecond()));
+      figures.put("limit_rps_fsync_off", limitOff);
+      figures.put("webhook_rps_fsync_off", ackOff);
+      figures.put("webhook_fsync_on_vs_off", ackRps / ackOff);
 
       Vertx vertx = Vertx.vertx();
       Pool sql = Database.pool(vertx, runnerUrl, 2, "bench-reader");
@@ -147,6 +160,15 @@ public final class WebhookBench implements BenchPart {
     figures.put("checkout_to_push_p99_ms", millis.get((int) Math.ceil(millis.size() * 0.99) - 1));
     figures.note("checkout_to_push: " + samples + " checkouts one at a time, from the stored event's received_at "
         + "to its tenant's git.commit step done (manifests pushed to the local bare remote), database clock");
+  }
+
+  /** fsync off (or back on) for the whole server, as dev mode ran it before issue 18: {@code -F}. */
+  private static void fsyncOff(DatabaseUrl server, boolean off) throws java.sql.SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(),
+        server.password() == null ? "" : server.password()); java.sql.Statement st = c.createStatement()) {
+      st.execute(off ? "ALTER SYSTEM SET fsync = off" : "ALTER SYSTEM RESET fsync");
+      st.execute("SELECT pg_reload_conf()");
+    }
   }
 
   /** Creates {@code name} on the server of {@code server}. */
