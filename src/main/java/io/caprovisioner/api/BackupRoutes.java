@@ -27,10 +27,25 @@ public final class BackupRoutes {
   private final TenantLifecycle lifecycle;
   private final TenantRepository tenants = new TenantRepository();
   private final BackupStore backups = new BackupStore();
+  private final Optional<String> storageMissing;
 
-  public BackupRoutes(Pool pool, TenantLifecycle lifecycle) {
+  /**
+   * @param storageMissing what keeps backups from running ({@code Config.Backups.missing()}): a
+   *                       backup or restore asked for then is refused, not recorded; it could only
+   *                       wait, and hold every later change of the tenant behind it
+   */
+  public BackupRoutes(Pool pool, TenantLifecycle lifecycle, Optional<String> storageMissing) {
     this.pool = pool;
     this.lifecycle = lifecycle;
+    this.storageMissing = storageMissing;
+  }
+
+  /** The refusal of anything that needs backup storage, while it is not configured. */
+  public static void requireStorage(Optional<String> storageMissing, String what) {
+    storageMissing.ifPresent(why -> {
+      throw ApiError.conflict(what + " needs backup storage, and " + why
+          + " (see \"Backups and restore\" in the README)");
+    });
   }
 
   public void mount(Router router, BodyHandler body) {
@@ -47,6 +62,7 @@ public final class BackupRoutes {
         || RequestParams.hasControlCharacter(idempotency.get()))) {
       throw ApiError.badRequest(IDEMPOTENCY_KEY + " must be at most 200 characters without control characters");
     }
+    requireStorage(storageMissing, "a backup");
     String key = "on-demand " + idempotency.orElseGet(() -> UUID.randomUUID().toString());
     Json.respond(ctx, 202, lifecycle.requestBackup(id, BackupKind.ON_DEMAND, key, "admin-api")
         .compose(backupId -> backups.byId(pool, backupId))
@@ -78,6 +94,7 @@ public final class BackupRoutes {
       throw ApiError.badRequest("backup_id is required: the id of one of the tenant's backups (GET "
           + "/admin/tenants/" + id + "/backups)");
     }
+    requireStorage(storageMissing, "a restore");
     Json.respond(ctx, 202, lifecycle.requestRestore(id, n.longValue(), "admin-api"));
   }
 }

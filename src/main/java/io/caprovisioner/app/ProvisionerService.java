@@ -249,7 +249,7 @@ public final class ProvisionerService {
         .routes(new OpenApiRoutes()::mount)
         .routes(r -> new TenantRoutes(p.apiPool, apiLifecycle).mount(r, body))
         .routes(new AdminRoutes(p.apiPool, apiLifecycle)::mount)
-        .routes(r -> new BackupRoutes(p.apiPool, apiLifecycle).mount(r, body))
+        .routes(r -> new BackupRoutes(p.apiPool, apiLifecycle, config.backups().missing()).mount(r, body))
         .routes(new HistoryRoutes(p.apiPool, p.gitops)::mount)
         .routes(new StripeRoutes(p.apiPool, p.webhookPool, config, p.stripeEvents,
             new ForegroundCounting(p.metrics, acknowledgements), p.stripeRelay::wake)::mount)
@@ -257,7 +257,7 @@ public final class ProvisionerService {
         .routes(new CredentialsRoutes(p.apiPool, config)::mount)
         .routes(new MessageRoutes(p.apiPool)::mount)
         .routes(r -> new RolloutRoutes(new Rollouts(p.apiPool, apiLifecycle, config.chart().version(),
-            config.tenants().image())).mount(r, body))
+            config.tenants().image()), config.backups().missing()).mount(r, body))
         .routes(new BillingRoutes(p.httpVertx, p.apiPool, config)::mount);
     OnboardingWiring.mount(p.api, p.httpVertx, p.apiPool, config, p.listeningPort::get);
     p.management = new ManagementServer(p.vertx,

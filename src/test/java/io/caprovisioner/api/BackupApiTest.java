@@ -7,6 +7,7 @@ import io.caprovisioner.config.DatabaseUrl;
 import io.caprovisioner.jobs.QueueFixture;
 import io.caprovisioner.testing.TestHttp;
 import io.caprovisioner.testing.TestPostgres;
+import io.caprovisioner.testing.TestS3;
 import io.caprovisioner.testing.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,7 @@ class BackupApiTest {
   @BeforeAll
   static void start() {
     DatabaseUrl db = TestPostgres.freshDatabase();
-    service = TestService.start(db, home, Map.of("JOB_WORKERS", "0"));
+    service = TestService.start(db, home, withStorage(Map.of("JOB_WORKERS", "0")));
     http = new TestHttp(service.port(), TestService.TOKEN);
     vertx = Vertx.vertx();
     pool = QueueFixture.pool(vertx, db, 2);
@@ -141,5 +142,12 @@ class BackupApiTest {
     assertThat(anonymous.post("/admin/tenants/1/backups", null).status()).isEqualTo(401);
     assertThat(anonymous.get("/admin/tenants/1/backups").status()).isEqualTo(401);
     assertThat(anonymous.post("/admin/tenants/1/restore", "{\"backup_id\":1}").status()).isEqualTo(401);
+  }
+
+  /** Storage set, never reached (the runner is off); BackupStorageMissingTest runs without it. */
+  private static Map<String, String> withStorage(Map<String, String> env) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(TestS3.unreachedEnv());
+    return all;
   }
 }

@@ -76,6 +76,16 @@ public final class TestS3 implements AutoCloseable {
         "BACKUP_S3_ACCESS_KEY_ID", ACCESS_KEY, "BACKUP_S3_SECRET_ACCESS_KEY", SECRET_KEY);
   }
 
+  /**
+   * Backup storage configured but never reached: for services whose runner is off
+   * (JOB_WORKERS=0), where the API only records backups, restores and rollouts. Port 9 (discard)
+   * has no server here.
+   */
+  public static Map<String, String> unreachedEnv() {
+    return Map.of("BACKUP_S3_ENDPOINT", "http://127.0.0.1:9", "BACKUP_S3_BUCKET", "unreached",
+        "BACKUP_S3_ACCESS_KEY_ID", ACCESS_KEY, "BACKUP_S3_SECRET_ACCESS_KEY", SECRET_KEY);
+  }
+
   public S3Client client() {
     return client;
   }
