@@ -219,7 +219,7 @@ public record Config(Path home, boolean devMode, Http http, Postgres postgres, S
    * Backups of tenants to S3-compatible object storage (issue 14).
    *
    * @param endpoint        BACKUP_S3_ENDPOINT, e.g. {@code https://s3.eu-central-1.amazonaws.com}; empty: no backups
-   *                        can run (a requested one waits and says so)
+   *                        can run (the admin API refuses them; a final backup waits)
    * @param bucket          BACKUP_S3_BUCKET; each tenant's objects live under {@code <namespace>/}
    * @param region          BACKUP_S3_REGION, for the request signature
    * @param accessKeyId     BACKUP_S3_ACCESS_KEY_ID (from the service's Secret)
