@@ -16,13 +16,13 @@ final class ForegroundCounting implements WebhookObserver {
 
   @Override
   public void acknowledged(String eventType, boolean duplicate, Duration took) {
-    load.arrived();
+    load.answered(took.toNanos());
     metrics.acknowledged(eventType, duplicate, took);
   }
 
   @Override
   public void refused(String reason) {
-    load.arrived();
+    load.answered(0);
     metrics.refused(reason);
   }
 }
