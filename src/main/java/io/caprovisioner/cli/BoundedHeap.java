@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class BoundedHeap {
   private static final Logger LOG = LoggerFactory.getLogger(BoundedHeap.class);
   static final String DEFAULT_MAX_HEAP = "-Xmx192m";
+  static final String DEFAULT_COLLECTOR = "-XX:+UseSerialGC";
+  static final String DEFAULT_START_HEAP = "-Xms32m";
   /** The child's parent: when it dies (even by SIGKILL), the child stops too instead of living on unseen. */
   static final String SUPERVISOR_PROPERTY = "caprovisioner.supervisor.pid";
   private static final List<String> HEAP_OPTIONS = List.of("-Xmx", "-XX:MaxHeapSize=", "-XX:MaxRAMPercentage=",
@@ -45,6 +47,12 @@ final class BoundedHeap {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         DEFAULT_MAX_HEAP, "-XX:+ExitOnOutOfMemoryError",
         "-D" + SUPERVISOR_PROPERTY + "=" + ProcessHandle.current().pid()));
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+      // at this heap G1's own structures (remembered sets, card tables) took 40 MB, a fifth of
+      // the process; the serial collector's are a few, and its pauses at 192 MB are short
+      cmd.add(DEFAULT_COLLECTOR);
+      cmd.add(DEFAULT_START_HEAP);
+    }
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), command));
     Process child;

@@ -96,7 +96,8 @@ class ServeProcessTest {
     service = children.get(0);
     // ProcessHandle.Info has no arguments for a command line this long: the kernel's own copy
     List<String> arguments = List.of(Files.readString(Path.of("/proc/" + service.pid() + "/cmdline")).split("\0"));
-    assertThat(arguments).contains(BoundedHeap.DEFAULT_MAX_HEAP, "-XX:+ExitOnOutOfMemoryError");
+    assertThat(arguments).contains(BoundedHeap.DEFAULT_MAX_HEAP, "-XX:+ExitOnOutOfMemoryError",
+        BoundedHeap.DEFAULT_COLLECTOR, BoundedHeap.DEFAULT_START_HEAP);
     assertThat(log()).contains("no heap option given: serving in a child JVM (pid " + service.pid() + ")");
   }
 
