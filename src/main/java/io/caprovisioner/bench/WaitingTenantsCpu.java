@@ -65,7 +65,8 @@ public final class WaitingTenantsCpu implements BenchPart {
 
   @Override
   public void run(BenchSettings settings, BenchFigures figures) throws Exception {
-    Duration window = settings.quick() ? Duration.ofSeconds(20) : Duration.ofSeconds(60);
+    Duration window = settings.quick() ? Duration.ofSeconds(12) : Duration.ofSeconds(60);
+    Duration idleWindow = settings.quick() ? Duration.ofSeconds(5) : Duration.ofSeconds(10);
     Path dir = settings.workDir().resolve("waiting-tenants");
     Files.createDirectories(dir);
     try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"))) {
@@ -101,7 +102,7 @@ public final class WaitingTenantsCpu implements BenchPart {
         figures.note("all " + TENANTS + " parked on the unreachable MySQL in " + seconds(parking) + " s");
         Thread.sleep(2_000); // the burst's garbage and compilations settle
         // just parked, none due for 7.5 minutes: what waiting costs without any safety-net run
-        figures.put("waiting_tenants_idle_cpu_pct", cpuPercent(Duration.ofSeconds(10)));
+        figures.put("waiting_tenants_idle_cpu_pct", cpuPercent(idleWindow));
         // parked jobs sleep 3/4 to all of the safety net (JobStore.park), 7/8 of it on average: in a fleet
         // that has waited that long their next runs are spread evenly over that mean
         long meanSleep = DependencyBreakers.Timing.defaults().safetyNet().toSeconds() * 7 / 8;
