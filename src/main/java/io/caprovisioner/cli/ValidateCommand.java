@@ -38,14 +38,14 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     RepositoryValidator validator = new RepositoryValidator(OfflineToolConfig.load(env, repo));
     Optional<String> baseRef = Optional.ofNullable(base);
-    Optional<Map<String, String>> baseFiles = baseRef.isEmpty() ? Optional.empty()
-        : Optional.of(BaseRevision.tenantFiles(repo, baseRef.get()));
+    Optional<BaseRevision> baseFiles = baseRef.isEmpty() ? Optional.empty()
+        : Optional.of(BaseRevision.read(repo, baseRef.get()));
     Optional<String> ciBase = Optional.ofNullable(env.get("GITHUB_BASE_REF")).filter(s -> !s.isBlank())
         .map(b -> "origin/" + b);
     if (baseRef.isEmpty() && ciBase.isPresent()) {
       // a pull request in GitHub Actions: check against its base when the checkout has it (fetch-depth: 0)
       try {
-        baseFiles = Optional.of(BaseRevision.tenantFiles(repo, ciBase.get()));
+        baseFiles = Optional.of(BaseRevision.read(repo, ciBase.get()));
         baseRef = ciBase;
       } catch (IOException e) {
         spec.commandLine().getErr().println("warning: Stripe ownership not checked: " + e.getMessage());
@@ -54,7 +54,8 @@ final class ValidateCommand implements Callable<Integer> {
     RepositoryValidator.Result result = validator.validate(repo, baseFiles);
     result.problems().stream().map(Problem::toString).forEach(out::println);
     if (result.clean()) {
-      out.println("ok: " + result.tenants() + " tenant(s) checked" + baseRef.map(b -> " against " + b).orElse(""));
+      out.println("ok: " + result.tenants() + (baseRef.isPresent() ? " changed" : "") + " tenant(s) checked"
+          + baseRef.map(b -> " against " + b).orElse(""));
       return 0;
     }
     out.println(result.problems().size() + " problem(s) in " + result.tenants() + " tenant(s)");
