@@ -27,8 +27,10 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", defaultValue = ".", paramLabel = "DIR", description = "The checkout (default: .).")
   Path repo;
 
-  @Option(names = "--base", description = "The branch the change goes into (e.g. origin/main): Stripe-owned tenants "
-      + "must be as they are there. Default in GitHub Actions pull requests: origin/$GITHUB_BASE_REF.")
+  @Option(names = "--base", description = "The branch the change goes into (e.g. origin/main): only the tenant "
+      + "folders HEAD's commits change against it are checked (every folder when they change a file outside "
+      + "tenants/), and Stripe-owned tenants must be as they are there. Default in GitHub Actions pull requests: "
+      + "origin/$GITHUB_BASE_REF.")
   String base;
 
   Map<String, String> env = System.getenv();
