@@ -97,10 +97,38 @@ public final class FleetScaleProbe {
             bytes += response.body().length();
           }
         }
+        StringBuilder slow = new StringBuilder();
+        for (int i = 0; i < requests; i++) {
+          if (millis[i] > 20) {
+            slow.append(' ').append(i).append(String.format(":%.0f", millis[i]));
+          }
+        }
+        System.out.println("  requests over 20 ms (index:ms):" + slow);
         Arrays.sort(millis);
         System.out.printf("list round %d: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d bytes a page%n", round,
             millis[requests / 2], millis[(int) Math.ceil(requests * 0.99) - 1], millis[requests - 1],
             bytes / requests);
+      }
+      // the same pages without HTTP: the store alone, then the store and the JSON text
+      io.caprovisioner.db.TenantRepository store = new io.caprovisioner.db.TenantRepository();
+      for (boolean encode : new boolean[] {false, true}) {
+        double[] millis = new double[1000];
+        for (int i = -20; i < millis.length; i++) {
+          long t0 = System.nanoTime();
+          List<io.caprovisioner.tenant.Tenant> page = await(store.listAfter(pool,
+              ThreadLocalRandom.current().nextInt(1, n), 100));
+          if (encode) {
+            io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+            page.forEach(t -> out.add(io.caprovisioner.api.TenantJson.of(t)));
+            io.vertx.core.json.Json.encode(out);
+          }
+          if (i >= 0) {
+            millis[i] = (System.nanoTime() - t0) / 1e6;
+          }
+        }
+        Arrays.sort(millis);
+        System.out.printf("%s: p50 %.2f ms, p99 %.1f ms%n", encode ? "store + JSON" : "store alone",
+            millis[500], millis[989]);
       }
       await(server.close());
       pool.close();
