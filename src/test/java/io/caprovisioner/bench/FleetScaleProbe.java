@@ -1,24 +1,30 @@
 package io.caprovisioner.bench;
 
+import io.caprovisioner.api.TenantJson;
 import io.caprovisioner.api.TenantRoutes;
 import io.caprovisioner.config.Config;
 import io.caprovisioner.config.ConfigLoader;
 import io.caprovisioner.db.Database;
 import io.caprovisioner.db.EmbeddedPostgresServer;
 import io.caprovisioner.db.Migrations;
+import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.lifecycle.TenantLifecycle;
 import io.caprovisioner.render.YamlTenantRenderer;
 import io.caprovisioner.repotools.BaseRevision;
 import io.caprovisioner.repotools.OfflineToolConfig;
 import io.caprovisioner.repotools.RepositoryValidator;
 import io.caprovisioner.tenant.Plan;
+import io.caprovisioner.tenant.Tenant;
 import io.caprovisioner.tenant.TenantDesired;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,17 +116,17 @@ public final class FleetScaleProbe {
             bytes / requests);
       }
       // the same pages without HTTP: the store alone, then the store and the JSON text
-      io.caprovisioner.db.TenantRepository store = new io.caprovisioner.db.TenantRepository();
+      TenantRepository store = new TenantRepository();
       for (boolean encode : new boolean[] {false, true}) {
         double[] millis = new double[1000];
         for (int i = -20; i < millis.length; i++) {
           long t0 = System.nanoTime();
-          List<io.caprovisioner.tenant.Tenant> page = await(store.listAfter(pool,
+          List<Tenant> page = await(store.listAfter(pool,
               ThreadLocalRandom.current().nextInt(1, n), 100));
           if (encode) {
-            io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
-            page.forEach(t -> out.add(io.caprovisioner.api.TenantJson.of(t)));
-            io.vertx.core.json.Json.encode(out);
+            JsonArray out = new JsonArray();
+            page.forEach(t -> out.add(TenantJson.of(t)));
+            Json.encode(out);
           }
           if (i >= 0) {
             millis[i] = (System.nanoTime() - t0) / 1e6;
@@ -141,8 +147,7 @@ public final class FleetScaleProbe {
     try (Connection c = DriverManager.getConnection(postgres.url().jdbcUrl(), postgres.url().user(),
         postgres.url().password()); Statement s = c.createStatement()) {
       s.execute("SET plan_cache_mode = force_generic_plan");
-      java.lang.reflect.Field sql = Class.forName("io.caprovisioner.db.TenantRepository")
-          .getDeclaredField("LIST_AFTER");
+      Field sql = TenantRepository.class.getDeclaredField("LIST_AFTER");
       sql.setAccessible(true); // package-private in db: the probe prints the plan of the very statement
       s.execute("PREPARE page AS " + sql.get(null));
       try (ResultSet rows = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE page(" + (n - 500) + ", 100)")) {
