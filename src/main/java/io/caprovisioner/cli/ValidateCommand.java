@@ -56,7 +56,8 @@ final class ValidateCommand implements Callable<Integer> {
     RepositoryValidator.Result result = validator.validate(repo, baseFiles);
     result.problems().stream().map(Problem::toString).forEach(out::println);
     if (result.clean()) {
-      out.println("ok: " + result.tenants() + (baseRef.isPresent() ? " changed" : "") + " tenant(s) checked"
+      boolean onlyChanged = baseFiles.isPresent() && !baseFiles.get().wholeTree();
+      out.println("ok: " + result.tenants() + (onlyChanged ? " changed" : "") + " tenant(s) checked"
           + baseRef.map(b -> " against " + b).orElse(""));
       return 0;
     }

@@ -309,5 +309,13 @@ class ValidateCommandTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(problems(r)).anyMatch(l -> l.startsWith(rel("city-museum", "tenant.yaml") + ": spec.domain: must be"))
         .anyMatch(l -> l.startsWith(rel("state-archive", "tenant.yaml") + ": spec.domain: must be"));
+
+    // a change of prose only keeps the check to the changed folders
+    git(repo, "reset", "-q", "--hard", "base");
+    Files.writeString(repo.resolve("NOTES.md"), "Museums first.\n");
+    commit("a pull request adds notes");
+    Cli.Result prose = validate("--base", "base");
+    assertThat(prose.exit()).as(prose.out() + prose.err()).isZero();
+    assertThat(prose.out()).contains("ok: 0 changed tenant(s) checked against base");
   }
 }
