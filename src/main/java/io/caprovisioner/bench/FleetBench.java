@@ -243,7 +243,7 @@ public final class FleetBench implements BenchPart {
     long started = System.nanoTime();
     Config tools = OfflineToolConfig.load(Map.of(), checkout);
     RepositoryValidator.Result result = new RepositoryValidator(tools).validate(checkout,
-        Optional.of(BaseRevision.tenantFiles(checkout, "origin/" + config.gitops().branch())));
+        Optional.of(BaseRevision.read(checkout, "origin/" + config.gitops().branch())));
     double millis = (System.nanoTime() - started) / 1e6;
     if (!result.clean()) {
       throw new IllegalStateException("validate found " + result.problems().size() + " problem(s) in the generated "

@@ -27,8 +27,10 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", defaultValue = ".", paramLabel = "DIR", description = "The checkout (default: .).")
   Path repo;
 
-  @Option(names = "--base", description = "The branch the change goes into (e.g. origin/main): Stripe-owned tenants "
-      + "must be as they are there. Default in GitHub Actions pull requests: origin/$GITHUB_BASE_REF.")
+  @Option(names = "--base", description = "The branch the change goes into (e.g. origin/main): only the tenant "
+      + "folders HEAD's commits change against it are checked (every folder when they change a file outside "
+      + "tenants/), and Stripe-owned tenants must be as they are there. Default in GitHub Actions pull requests: "
+      + "origin/$GITHUB_BASE_REF.")
   String base;
 
   Map<String, String> env = System.getenv();
@@ -38,14 +40,14 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     RepositoryValidator validator = new RepositoryValidator(OfflineToolConfig.load(env, repo));
     Optional<String> baseRef = Optional.ofNullable(base);
-    Optional<Map<String, String>> baseFiles = baseRef.isEmpty() ? Optional.empty()
-        : Optional.of(BaseRevision.tenantFiles(repo, baseRef.get()));
+    Optional<BaseRevision> baseFiles = baseRef.isEmpty() ? Optional.empty()
+        : Optional.of(BaseRevision.read(repo, baseRef.get()));
     Optional<String> ciBase = Optional.ofNullable(env.get("GITHUB_BASE_REF")).filter(s -> !s.isBlank())
         .map(b -> "origin/" + b);
     if (baseRef.isEmpty() && ciBase.isPresent()) {
       // a pull request in GitHub Actions: check against its base when the checkout has it (fetch-depth: 0)
       try {
-        baseFiles = Optional.of(BaseRevision.tenantFiles(repo, ciBase.get()));
+        baseFiles = Optional.of(BaseRevision.read(repo, ciBase.get()));
         baseRef = ciBase;
       } catch (IOException e) {
         spec.commandLine().getErr().println("warning: Stripe ownership not checked: " + e.getMessage());
@@ -54,7 +56,9 @@ final class ValidateCommand implements Callable<Integer> {
     RepositoryValidator.Result result = validator.validate(repo, baseFiles);
     result.problems().stream().map(Problem::toString).forEach(out::println);
     if (result.clean()) {
-      out.println("ok: " + result.tenants() + " tenant(s) checked" + baseRef.map(b -> " against " + b).orElse(""));
+      boolean onlyChanged = baseFiles.isPresent() && !baseFiles.get().wholeTree();
+      out.println("ok: " + result.tenants() + (onlyChanged ? " changed" : "") + " tenant(s) checked"
+          + baseRef.map(b -> " against " + b).orElse(""));
       return 0;
     }
     out.println(result.problems().size() + " problem(s) in " + result.tenants() + " tenant(s)");

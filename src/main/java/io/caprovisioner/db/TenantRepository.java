@@ -32,6 +32,15 @@ public final class TenantRepository {
   }
 
   /**
+   * What {@link #map} reads: a list carries neither encrypted password (db_password_enc,
+   * admin_password_enc, a fifth of a provisioned tenant's row) nor columns only the pipeline uses.
+   */
+  private static final String MAPPED_COLUMNS = "id, user_id, name, namespace, db_name, db_user, app_name, domain, "
+      + "plan, status, status_detail, source, chart_version, created_at, updated_at, deployed_at, deletion_due_at, "
+      + "generation, intent, intent_by, intent_stripe_event, admin_password_rotation, backup_requested, "
+      + "restore_requested, image, rollout_id";
+
+  /**
    * A page of tenants, joined to their subscriptions row by row. A plain join lets the planner
    * (with the cached statement's generic plan) merge-join against the whole subscriptions index
    * from its start, which at 100,000 tenants read 90,000 rows for a page near the end; the
@@ -40,8 +49,10 @@ public final class TenantRepository {
   private static final String PAGE = "SELECT t.*, s.stripe_customer_id, s.stripe_subscription_id FROM (%s) t "
       + "LEFT JOIN LATERAL (SELECT stripe_customer_id, stripe_subscription_id FROM subscriptions "
       + "WHERE tenant_id = t.id LIMIT 1) s ON true ORDER BY t.id";
-  static final String LIST_OFFSET = String.format(PAGE, "SELECT * FROM tenants ORDER BY id OFFSET $1 LIMIT $2");
-  static final String LIST_AFTER = String.format(PAGE, "SELECT * FROM tenants WHERE id > $1 ORDER BY id LIMIT $2");
+  static final String LIST_OFFSET = String.format(PAGE, "SELECT " + MAPPED_COLUMNS
+      + " FROM tenants ORDER BY id OFFSET $1 LIMIT $2");
+  static final String LIST_AFTER = String.format(PAGE, "SELECT " + MAPPED_COLUMNS
+      + " FROM tenants WHERE id > $1 ORDER BY id LIMIT $2");
 
   public Future<List<Tenant>> list(SqlClient sql, int skip, int limit) {
     return sql.preparedQuery(LIST_OFFSET).execute(Tuple.of(skip, limit)).map(TenantRepository::all);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,15 +44,67 @@ public final class CheckoutLayout {
   private CheckoutLayout() {
   }
 
-  /** @param manifestFileName {@code application.yaml} or {@code helmrelease.yaml} */
+  /** The {@code tenants/<shard>/<namespace>} folders that {@code files} (checkout-relative) lie in. */
+  public static Set<String> tenantFolders(Collection<String> files) {
+    Set<String> folders = new TreeSet<>();
+    for (String file : files) {
+      String[] parts = file.split("/");
+      if (parts.length >= 4 && parts[0].equals(TENANTS)) {
+        folders.add(parts[0] + "/" + parts[1] + "/" + parts[2]);
+      }
+    }
+    return folders;
+  }
+
+  /** The whole checkout. @param manifestFileName {@code application.yaml} or {@code helmrelease.yaml} */
   public static Scan scan(CheckoutPaths paths, String manifestFileName) throws IOException {
+    return scan(paths, manifestFileName, List.of(""));
+  }
+
+  /**
+   * Only where {@code changedFiles} are: each one's tenant folder (whole), or the file itself
+   * when it lies in no tenant folder. What did not change was checked when it was merged.
+   */
+  public static Scan scanChanged(CheckoutPaths paths, String manifestFileName, Collection<String> changedFiles)
+      throws IOException {
+    Set<String> starts = new TreeSet<>(tenantFolders(changedFiles));
+    for (String file : changedFiles) {
+      String[] parts = file.split("/");
+      if (!(parts.length >= 4 && parts[0].equals(TENANTS))) {
+        starts.add(file);
+      }
+    }
+    List<String> present = new ArrayList<>();
+    for (String start : starts) {
+      if (Files.exists(paths.root().resolve(start), LinkOption.NOFOLLOW_LINKS)) {
+        present.add(start); // a removed folder is the Stripe ownership rule's to judge
+      }
+    }
+    return scan(paths, manifestFileName, present);
+  }
+
+  private static Scan scan(CheckoutPaths paths, String manifestFileName, List<String> starts) throws IOException {
     Path root = paths.root();
     List<Problem> problems = new ArrayList<>();
     Map<String, TenantFolder> folders = new TreeMap<>();
+    Set<String> badShards = new TreeSet<>();
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(root + " is not a directory");
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+    SimpleFileVisitor<Path> visitor = new SimpleFileVisitor<>() {
+      /** Reported once for the shard folder, whether the walk started above it or inside it. */
+      private boolean inBadShard(String[] parts) {
+        if (parts.length < 2 || !parts[0].equals(TENANTS) || SHARD.matcher(parts[1]).matches()) {
+          return false;
+        }
+        String shard = parts[0] + "/" + parts[1];
+        if (badShards.add(shard)) {
+          problems.add(Problem.of(shard, "not a shard folder (two lowercase hex characters); tenants live in "
+              + "tenants/<shard>/tenant-<id>/"));
+        }
+        return true;
+      }
+
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
         String rel = paths.relative(dir);
@@ -62,9 +115,7 @@ public final class CheckoutLayout {
         if (parts.length == 0 || !parts[0].equals(TENANTS)) {
           return FileVisitResult.CONTINUE; // outside tenants/ only links matter
         }
-        if (parts.length == 2 && !SHARD.matcher(parts[1]).matches()) {
-          problems.add(Problem.of(rel, "not a shard folder (two lowercase hex characters); tenants live in "
-              + "tenants/<shard>/tenant-<id>/"));
+        if (inBadShard(parts)) {
           return FileVisitResult.SKIP_SUBTREE;
         }
         if (parts.length == 3) {
@@ -90,7 +141,7 @@ public final class CheckoutLayout {
           return FileVisitResult.CONTINUE;
         }
         String[] parts = rel.split("/");
-        if (!parts[0].equals(TENANTS)) {
+        if (!parts[0].equals(TENANTS) || (parts.length > 2 && inBadShard(parts))) {
           return FileVisitResult.CONTINUE;
         }
         if (parts.length == 2 && TENANTS_LEVEL_FILES.contains(parts[1])) {
@@ -113,7 +164,10 @@ public final class CheckoutLayout {
         problems.add(Problem.of(paths.relative(file), "cannot be read: " + e.getMessage()));
         return FileVisitResult.CONTINUE;
       }
-    });
+    };
+    for (String start : starts) {
+      Files.walkFileTree(start.isEmpty() ? root : root.resolve(start), visitor);
+    }
     return new Scan(List.copyOf(folders.values()), problems);
   }
 }

@@ -46,18 +46,26 @@ public final class RepositoryValidator {
   }
 
   /**
-   * @param baseTenantFiles the tenant.yaml files of the branch the change goes into
-   *                        ({@link BaseRevision}); empty: Stripe ownership is not checked
+   * @param base the branch the change goes into: only the folders its commits change are checked
+   *             (the rest was checked when it was merged), unless it changes what every tenant
+   *             renders to, and Stripe ownership with them; empty: the whole checkout, without
+   *             Stripe ownership
    */
-  public Result validate(Path checkout, Optional<Map<String, String>> baseTenantFiles) throws IOException {
+  public Result validate(Path checkout, Optional<BaseRevision> base) throws IOException {
     CheckoutPaths paths = new CheckoutPaths(checkout);
-    CheckoutLayout.Scan scan = CheckoutLayout.scan(paths, renderer.manifestFileName());
+    CheckoutLayout.Scan scan = base.isPresent() && !base.get().wholeTree()
+        ? CheckoutLayout.scanChanged(paths, renderer.manifestFileName(), base.get().changedPaths())
+        : CheckoutLayout.scan(paths, renderer.manifestFileName());
+    Optional<Map<String, String>> baseTenantFiles = base.map(BaseRevision::tenantFiles);
     List<Problem> problems = new ArrayList<>(scan.problems());
     if (!Files.exists(paths.root().resolve(CheckoutLayout.TENANTS), LinkOption.NOFOLLOW_LINKS)) {
       // "0 tenants checked" would pass a wrong folder, or a repository that lost its tenants/
       problems.add(Problem.of(CheckoutLayout.TENANTS + "/", "missing: this is not a gitops repository checkout; "
           + "pass the repository's folder, or create the skeleton with `ca-provisioner tenant init`"));
     }
+    // A tenant that passes its own checks sits in the folder its namespace names, and its domain
+    // derives from the same spec.id: the tree's paths are the index that keeps both unique, so the
+    // changed folders need comparing only among themselves, never with a parse of the rest.
     Map<String, String> namespaces = new HashMap<>();
     Map<String, String> domains = new HashMap<>();
     Set<String> seen = new HashSet<>();
@@ -86,9 +94,9 @@ public final class RepositoryValidator {
             + " is already used by " + firstDomain));
       }
       checkRendered(paths, folder, d, problems);
-      baseTenantFiles.ifPresent(base -> checkStripeOwnership(paths, file, d, base, problems));
+      baseTenantFiles.ifPresent(files -> checkStripeOwnership(paths, file, d, files, problems));
     }
-    baseTenantFiles.ifPresent(base -> base.forEach((path, text) -> {
+    baseTenantFiles.ifPresent(files -> files.forEach((path, text) -> {
       if (!seen.contains(path) && isStripeOwned(text)) {
         problems.add(Problem.of(path, "removed by hand, but this tenant is owned by Stripe: the removal is "
             + "not applied; cancel the subscription (or use the admin API) instead"));

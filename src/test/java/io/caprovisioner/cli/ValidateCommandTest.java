@@ -222,6 +222,7 @@ class ValidateCommandTest {
     // without the base branch the files are consistent and pass
     assertThat(validate().exit()).isZero();
 
+    commit("a pull request adds a Stripe tenant by hand");
     Cli.Result r = validate("--base", "base");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(problems(r)).containsExactly(rendered.directory() + "/tenant.yaml: spec.source: a new source: stripe "
@@ -229,14 +230,92 @@ class ValidateCommandTest {
         + "with `ca-provisioner tenant new`)");
 
     // once the service committed it, a hand edit of it is refused too
-    git(repo, "add", "-A");
-    git(repo, "commit", "-q", "-m", "service adds a Stripe tenant");
     git(repo, "branch", "-f", "base");
     edit(repo.resolve(rendered.directory()).resolve("tenant.yaml"), "plan: pro", "plan: museum");
+    commit("a pull request edits a Stripe tenant");
 
     {
       Cli.Result edited = validate("--base", "base");
       assertThat(problems(edited)).anyMatch(l -> l.contains("a Stripe-owned tenant was edited by hand"));
     }
+
+    // and so is its removal
+    git(repo, "reset", "-q", "--hard", "base");
+    git(repo, "rm", "-q", "-r", rendered.directory());
+    commit("a pull request removes a Stripe tenant");
+    assertThat(problems(validate("--base", "base"))).containsExactly(rendered.directory() + "/tenant.yaml: removed "
+        + "by hand, but this tenant is owned by Stripe: the removal is not applied; cancel the subscription (or use "
+        + "the admin API) instead");
+  }
+
+  void commit(String message) {
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", message);
+  }
+
+  /** The base branch holds the two tenants of the set-up; the pull request's commits go on top. */
+  void baseBranch() {
+    git(repo, "init", "-q");
+    commit("base");
+    git(repo, "branch", "base");
+  }
+
+  @Test
+  void withTheBaseOnlyTheChangedTenantFoldersAreChecked() throws Exception {
+    // a folder of the base that is broken (as if merged before a rule existed): --base does not
+    // parse it again, since at 100,000 tenants a pull request's check must cost what its folders cost
+    Files.writeString(folder("state-archive").resolve("tenant.yaml"), "not: [a tenant");
+    baseBranch();
+    assertThat(Cli.run(env, "tenant", "new", "--name", "town-library", "--plan", "pro", "--admin-email",
+        "registrar@example.org", "--repo", repo.toString()).exit()).isZero();
+    commit("a pull request adds the town library");
+
+    Cli.Result r = validate("--base", "base");
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("ok: 1 changed tenant(s) checked against base");
+    assertThat(validate().exit()).as("the full check sees the broken folder").isEqualTo(1);
+  }
+
+  @Test
+  void withTheBaseAChangedFolderClaimingAnUnchangedTenantsDomainIsRefused() throws Exception {
+    baseBranch();
+    // the pull request adds a folder whose tenant.yaml claims city-museum's id, so its namespace and
+    // domain: city-museum's folder is unchanged and not parsed, yet the duplicate is caught
+    Path copy = repo.resolve("tenants/" + TenantNames.shardOf("tenant-town-library") + "/tenant-town-library");
+    Files.createDirectories(copy);
+    for (String f : List.of("tenant.yaml", "application.yaml")) {
+      Files.copy(folder("city-museum").resolve(f), copy.resolve(f));
+    }
+    commit("a pull request adds a second city museum");
+
+    Cli.Result r = validate("--base", "base");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(problems(r)).isNotEmpty().allMatch(l -> l.startsWith(rel("town-library", "tenant.yaml")))
+        .contains(rel("town-library", "tenant.yaml") + ": metadata.name: is tenant-city-museum but the folder is "
+            + "tenant-town-library; the folder must be named after the namespace");
+  }
+
+  @Test
+  void withTheBaseAChangedSettingsFileChecksEveryFolder() throws Exception {
+    baseBranch();
+    // another base domain changes what every tenant must say and render to
+    Files.writeString(repo.resolve("ca-provisioner.yaml"), "settings:\n  BASE_DOMAIN: sites.example.net\n");
+    commit("a pull request moves the fleet to another domain");
+
+    Cli.Result r = validate("--base", "base");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(problems(r)).anyMatch(l -> l.startsWith(rel("city-museum", "tenant.yaml") + ": spec.domain: must be"))
+        .anyMatch(l -> l.startsWith(rel("state-archive", "tenant.yaml") + ": spec.domain: must be"));
+
+    // a change of prose only keeps the check to the changed folders
+    git(repo, "reset", "-q", "--hard", "base");
+    Files.writeString(repo.resolve("NOTES.md"), "Museums first.\n");
+    commit("a pull request adds notes");
+    Cli.Result prose = validate("--base", "base");
+    assertThat(prose.exit()).as(prose.out() + prose.err()).isZero();
+    assertThat(prose.out()).contains("ok: 0 changed tenant(s) checked against base");
   }
 }
