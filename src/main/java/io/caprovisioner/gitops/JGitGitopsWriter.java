@@ -226,13 +226,9 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     } catch (RuntimeException e) {
       batch.forEach(c -> c.fail(e));
     }
-    // queued behind the writes already waiting, so that a repack (seconds at 100,000 tenants)
-    // delays no change that was ready before it
-    int changes = batch.size();
-    worker.executeBlocking(() -> {
-      collector.collectIfNeeded(changes);
-      return null;
-    }, false);
+    // here, between batches, everything written is reachable from a ref: the one moment a
+    // repack may start (it runs on its own thread, see LooseObjectCollector)
+    collector.collectIfNeeded(batch.size());
   }
 
   private List<Optional<String>> writeBatch(List<PendingChange> batch) throws IOException {
@@ -422,6 +418,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
   @Override
   public void close() {
     worker.close();
+    collector.close();
     clone.close();
     remote.close();
   }
