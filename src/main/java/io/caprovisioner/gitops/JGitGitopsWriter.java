@@ -415,6 +415,11 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     }
   }
 
+  /** Whether the clone or the local remote is being repacked in the background just now. */
+  boolean packing() {
+    return collector.packing();
+  }
+
   @Override
   public void close() {
     worker.close();
