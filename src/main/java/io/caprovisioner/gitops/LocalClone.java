@@ -27,11 +27,13 @@ import org.eclipse.jgit.transport.Transport;
  * which is what serialises several replicas).
  */
 final class LocalClone implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalClone.class);
   private final Path dir;
   private final GitopsRemote remote;
   private final String branchRef;
   private final String trackingRef;
   private Repository repository;
+  private PushRepository pushRepository;
   /** Why the last fetch or push could not reach the remote; null once one got through again. */
   private volatile String unreachable;
 
@@ -92,7 +94,12 @@ final class LocalClone implements AutoCloseable {
    * the branch must not exist yet).
    */
   PushOutcome push(ObjectId newTip, ObjectId expectedOld) throws IOException {
-    Repository repo = repository();
+    repository();
+    if (pushRepository == null) {
+      pushRepository = new PushRepository(dir);
+    }
+    PushRepository repo = pushRepository;
+    repo.noticeRepack();
     RemoteRefUpdate update = new RemoteRefUpdate(repo, null, newTip, branchRef, false, trackingRef, expectedOld);
     PushResult result;
     try (Transport transport = remote.open(repo)) {
@@ -105,10 +112,21 @@ final class LocalClone implements AutoCloseable {
     RemoteRefUpdate.Status status = done == null ? RemoteRefUpdate.Status.NOT_ATTEMPTED : done.getStatus();
     if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
       setRef(trackingRef, newTip);
+      rememberForTheNextPush(repo, newTip);
       return new PushOutcome(true, status.name());
     }
     String message = done == null || done.getMessage() == null ? "" : ": " + done.getMessage();
     return new PushOutcome(false, status.name() + message);
+  }
+
+  /** The pushed tip's bitmap; without it the next push only walks further, so a failure here fails nothing. */
+  private static void rememberForTheNextPush(PushRepository repo, ObjectId tip) {
+    try {
+      repo.pushed(tip);
+    } catch (IOException | RuntimeException e) {
+      repo.forgetTip();
+      LOG.warn("gitops clone: no bitmap for the pushed tip {}: {}", tip.name(), e.toString());
+    }
   }
 
   /**
@@ -169,6 +187,9 @@ final class LocalClone implements AutoCloseable {
 
   @Override
   public void close() {
+    if (pushRepository != null) {
+      pushRepository.close();
+    }
     if (repository != null) {
       repository.close();
     }

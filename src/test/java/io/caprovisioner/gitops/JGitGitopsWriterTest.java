@@ -432,16 +432,20 @@ class JGitGitopsWriterTest {
     return writes;
   }
 
-  /** The object ids in the clone's pack that has a bitmap index. */
+  /** The object ids in the clone's packs that have a bitmap index. */
   private static String bitmappedPackObjects(Path clone) throws Exception {
     Path packs = clone.resolve("objects/pack");
+    List<Path> bitmaps;
     try (var files = Files.list(packs)) {
-      Path bitmap = files.filter(f -> f.getFileName().toString().endsWith(".bitmap")).findFirst().orElseThrow();
+      bitmaps = files.filter(f -> f.getFileName().toString().endsWith(".bitmap")).toList();
+    }
+    StringBuilder ids = new StringBuilder();
+    for (Path bitmap : bitmaps) {
       Path index = packs.resolve(bitmap.getFileName().toString().replace(".bitmap", ".idx"));
       Process show = new ProcessBuilder("git", "show-index").redirectInput(index.toFile()).start();
-      String ids = new String(show.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      ids.append(new String(show.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
       assertThat(show.waitFor()).isZero();
-      return ids;
     }
+    return ids.toString();
   }
 }
