@@ -415,6 +415,11 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     }
   }
 
+  /** The bare clone, for tests that look inside it. */
+  Repository cloneRepository() throws IOException {
+    return clone.repository();
+  }
+
   /** Whether the clone or the local remote is being repacked in the background just now. */
   boolean packing() {
     return collector.packing();
