@@ -92,8 +92,11 @@ final class LocalClone implements AutoCloseable {
   /**
    * Pushes {@code newTip} to the branch if the remote still has {@code expectedOld} (zero id:
    * the branch must not exist yet).
+   *
+   * @param written the objects inserted for the commits from {@code expectedOld} to {@code newTip}
+   *     (empty: not known), which the next push's bitmap is built from
    */
-  PushOutcome push(ObjectId newTip, ObjectId expectedOld) throws IOException {
+  PushOutcome push(ObjectId newTip, ObjectId expectedOld, Set<ObjectId> written) throws IOException {
     repository();
     if (pushRepository == null) {
       pushRepository = new PushRepository(dir);
@@ -112,7 +115,7 @@ final class LocalClone implements AutoCloseable {
     RemoteRefUpdate.Status status = done == null ? RemoteRefUpdate.Status.NOT_ATTEMPTED : done.getStatus();
     if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
       setRef(trackingRef, newTip);
-      rememberForTheNextPush(repo, newTip);
+      rememberForTheNextPush(repo, expectedOld, newTip, written);
       return new PushOutcome(true, status.name());
     }
     String message = done == null || done.getMessage() == null ? "" : ": " + done.getMessage();
@@ -120,9 +123,10 @@ final class LocalClone implements AutoCloseable {
   }
 
   /** The pushed tip's bitmap; without it the next push only walks further, so a failure here fails nothing. */
-  private static void rememberForTheNextPush(PushRepository repo, ObjectId tip) {
+  private static void rememberForTheNextPush(PushRepository repo, ObjectId base, ObjectId tip,
+      Set<ObjectId> written) {
     try {
-      repo.pushed(tip);
+      repo.pushed(base, tip, written);
     } catch (IOException | RuntimeException e) {
       repo.forgetTip();
       LOG.warn("gitops clone: no bitmap for the pushed tip {}: {}", tip.name(), e.toString());

@@ -54,10 +54,10 @@ final class PushRepository extends FileRepository {
     }
   }
 
-  /** After an accepted push. */
-  void pushed(ObjectId tip) throws IOException {
+  /** After an accepted push; see {@link TipBitmapIndex#remember}. */
+  void pushed(ObjectId base, ObjectId tip, Set<ObjectId> written) throws IOException {
     try (ObjectReader reader = super.newObjectReader()) {
-      bitmaps.remember(reader, tip);
+      bitmaps.remember(reader, base, tip, written);
     }
   }
 

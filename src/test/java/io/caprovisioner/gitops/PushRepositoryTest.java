@@ -9,6 +9,8 @@ import io.caprovisioner.render.YamlTenantRenderer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +18,9 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.lib.BitmapIndex;
 import org.eclipse.jgit.lib.BitmapObject;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +43,7 @@ class PushRepositoryTest {
   }
 
   @Test
-  void thePushedTipsBitmapHoldsExactlyWhatTheTipReachesAndSurvivesARepack() throws Exception {
+  void thePushedTipsBitmapHoldsExactlyWhatTheTipReachesOverPushesAndAfterARepack() throws Exception {
     Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
     Path clone = config.home().resolve("gitops/clone.git");
     try (JGitGitopsWriter writer = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config));
@@ -47,15 +51,23 @@ class PushRepositoryTest {
       provision(writer, config, "aaaa");
       pushes.noticeRepack();
       ObjectId first = ObjectId.fromString(git(clone, "rev-parse", "main").trim());
-      pushes.pushed(first);
+      pushes.pushed(ObjectId.zeroId(), first, Set.of());
       assertThat(bitmapObjects(pushes, first)).isEqualTo(reachable(clone, first));
 
-      // built from the remembered one: only the new commits are walked, and nothing is missing
+      // built from the remembered one and what the batch wrote, which may hold objects no commit
+      // uses (a tree replaced again within the batch): those must not count as on the remote
       provision(writer, config, "bbbb");
       provision(writer, config, "cccc");
       ObjectId third = ObjectId.fromString(git(clone, "rev-parse", "main").trim());
-      pushes.pushed(third);
-      assertThat(bitmapObjects(pushes, third)).isEqualTo(reachable(clone, third));
+      Set<ObjectId> written = new java.util.HashSet<>(objectIds(clone, third.name(), "^" + first.name()));
+      ObjectId unused;
+      try (ObjectInserter inserter = writer.cloneRepository().newObjectInserter()) {
+        unused = inserter.insert(Constants.OBJ_BLOB, "written, then replaced\n".getBytes(StandardCharsets.UTF_8));
+        inserter.flush();
+      }
+      written.add(unused);
+      pushes.pushed(first, third, written);
+      assertThat(bitmapObjects(pushes, third)).isEqualTo(reachable(clone, third)).doesNotContain(unused.name());
 
       // a repack replaces the bitmap index; bitmaps of the old one cannot be mixed with it
       LooseObjectCollector.repack(writer.cloneRepository(), true, java.time.Instant.now().plusSeconds(5),
@@ -63,7 +75,7 @@ class PushRepositoryTest {
       pushes.noticeRepack();
       provision(writer, config, "dddd");
       ObjectId fourth = ObjectId.fromString(git(clone, "rev-parse", "main").trim());
-      pushes.pushed(fourth);
+      pushes.pushed(third, fourth, objectIds(clone, fourth.name(), "^" + third.name()));
       assertThat(bitmapObjects(pushes, fourth)).isEqualTo(reachable(clone, fourth));
     }
   }
@@ -89,7 +101,15 @@ class PushRepositoryTest {
   /** What git itself says the tip reaches. */
   private static Set<String> reachable(Path repo, ObjectId tip) {
     Set<String> ids = new TreeSet<>();
-    git(repo, "rev-list", "--objects", tip.name()).lines().forEach(line -> ids.add(line.split(" ")[0]));
+    objectIds(repo, tip.name()).forEach(id -> ids.add(id.name()));
+    return ids;
+  }
+
+  private static Set<ObjectId> objectIds(Path repo, String... revisions) {
+    List<String> args = new java.util.ArrayList<>(List.of("rev-list", "--objects"));
+    args.addAll(List.of(revisions));
+    Set<ObjectId> ids = new java.util.HashSet<>();
+    git(repo, args.toArray(String[]::new)).lines().forEach(line -> ids.add(ObjectId.fromString(line.split(" ")[0])));
     return ids;
   }
 }
