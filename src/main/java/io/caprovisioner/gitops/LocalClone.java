@@ -103,12 +103,17 @@ final class LocalClone implements AutoCloseable {
     }
     PushRepository repo = pushRepository;
     repo.noticeRepack();
+    prepareBitmap(repo, expectedOld, newTip, written);
     RemoteRefUpdate update = new RemoteRefUpdate(repo, null, newTip, branchRef, false, trackingRef, expectedOld);
     PushResult result;
     try (Transport transport = remote.open(repo)) {
       result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
     } catch (TransportException e) {
+      repo.notPushed();
       throw unavailable("push to", e);
+    } catch (IOException | RuntimeException e) {
+      repo.notPushed();
+      throw e;
     }
     unreachable = null;
     RemoteRefUpdate done = result.getRemoteUpdate(branchRef);
@@ -118,8 +123,19 @@ final class LocalClone implements AutoCloseable {
       rememberForTheNextPush(repo, expectedOld, newTip, written);
       return new PushOutcome(true, status.name());
     }
+    repo.notPushed();
     String message = done == null || done.getMessage() == null ? "" : ": " + done.getMessage();
     return new PushOutcome(false, status.name() + message);
+  }
+
+  /** The new tip's bitmap, so that JGit need not walk its trees to find what to send; without it JGit walks. */
+  private static void prepareBitmap(PushRepository repo, ObjectId base, ObjectId tip, Set<ObjectId> written) {
+    try {
+      repo.pushing(base, tip, written);
+    } catch (IOException | RuntimeException e) {
+      repo.notPushed();
+      LOG.warn("gitops clone: no bitmap for the tip to push {}: {}", tip.name(), e.toString());
+    }
   }
 
   /** The pushed tip's bitmap; without it the next push only walks further, so a failure here fails nothing. */

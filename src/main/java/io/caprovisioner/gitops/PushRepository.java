@@ -54,6 +54,18 @@ final class PushRepository extends FileRepository {
     }
   }
 
+  /** Before a push; see {@link TipBitmapIndex#prepare}. */
+  void pushing(ObjectId base, ObjectId tip, Set<ObjectId> written) throws IOException {
+    try (ObjectReader reader = super.newObjectReader()) {
+      bitmaps.prepare(reader, base, tip, written);
+    }
+  }
+
+  /** The push was rejected or did not happen. */
+  void notPushed() {
+    bitmaps.dropPending();
+  }
+
   /** After an accepted push; see {@link TipBitmapIndex#remember}. */
   void pushed(ObjectId base, ObjectId tip, Set<ObjectId> written) throws IOException {
     try (ObjectReader reader = super.newObjectReader()) {

@@ -66,6 +66,14 @@ class PushRepositoryTest {
         inserter.flush();
       }
       written.add(unused);
+      // known before the push, so that JGit's walk for what to send stops at once
+      pushes.pushing(first, third, written);
+      assertThat(bitmapObjects(pushes, third)).isEqualTo(reachable(clone, third)).doesNotContain(unused.name());
+      pushes.notPushed();
+      try (ObjectReader reader = pushes.newObjectReader()) {
+        assertThat(reader.getBitmapIndex().getBitmap(third)).as("a rejected push's tip is forgotten").isNull();
+      }
+      pushes.pushing(first, third, written);
       pushes.pushed(first, third, written);
       assertThat(bitmapObjects(pushes, third)).isEqualTo(reachable(clone, third)).doesNotContain(unused.name());
 
