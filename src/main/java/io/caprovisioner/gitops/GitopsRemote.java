@@ -120,7 +120,8 @@ final class GitopsRemote implements AutoCloseable {
    * gc keeps the packs it replaced (gc.prunePackExpire, an hour), so the count stays above the
    * limit and every later push starts another full repack: a constant CPU load that slowed a
    * commit to a 10,000-tenant remote holding 70 packs from 23 to 53 ms. The
-   * {@link LooseObjectCollector} packs this remote instead, on the writer's thread between batches.
+   * {@link LooseObjectCollector} packs this remote instead, in the background, when the writer asks
+   * between batches.
    */
   static void disableAutoGcOnReceive(Path bare) throws IOException {
     try (Repository repository = new FileRepositoryBuilder().setGitDir(bare.toFile()).setBare().build()) {

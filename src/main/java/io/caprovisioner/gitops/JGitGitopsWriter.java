@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -226,13 +227,9 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     } catch (RuntimeException e) {
       batch.forEach(c -> c.fail(e));
     }
-    // queued behind the writes already waiting, so that a repack (seconds at 100,000 tenants)
-    // delays no change that was ready before it
-    int changes = batch.size();
-    worker.executeBlocking(() -> {
-      collector.collectIfNeeded(changes);
-      return null;
-    }, false);
+    // here, between batches, everything written is reachable from a ref: the one moment a
+    // repack may start (it runs on its own thread, see LooseObjectCollector)
+    collector.collectIfNeeded(batch.size());
   }
 
   private List<Optional<String>> writeBatch(List<PendingChange> batch) throws IOException {
@@ -246,7 +243,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       clone.advance(base.orElse(null), built.tip());
       LocalClone.PushOutcome outcome;
       try {
-        outcome = timedPush(built.tip(), base.orElse(ObjectId.zeroId()));
+        outcome = timedPush(built, base.orElse(ObjectId.zeroId()));
       } catch (IOException | RuntimeException e) {
         // the push never happened (remote down): the branch goes back to what the remote has, or
         // every later batch would lose its compare-and-set against the commit nobody received
@@ -269,10 +266,10 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
         null);
   }
 
-  private LocalClone.PushOutcome timedPush(ObjectId tip, ObjectId expectedOld) throws IOException {
+  private LocalClone.PushOutcome timedPush(Built built, ObjectId expectedOld) throws IOException {
     long started = System.nanoTime();
     try {
-      LocalClone.PushOutcome outcome = clone.push(tip, expectedOld);
+      LocalClone.PushOutcome outcome = clone.push(built.tip(), expectedOld, built.written());
       pushes.pushed(outcome.accepted() ? PushObserver.PushResult.ACCEPTED : PushObserver.PushResult.REJECTED,
           java.time.Duration.ofNanos(System.nanoTime() - started));
       return outcome;
@@ -289,7 +286,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     if (tip.isEmpty()) {
       ObjectId skeleton = skeletonCommit();
       clone.advance(null, skeleton);
-      LocalClone.PushOutcome outcome = clone.push(skeleton, ObjectId.zeroId());
+      LocalClone.PushOutcome outcome = clone.push(skeleton, ObjectId.zeroId(), Set.of());
       // rejected: another replica initialised it first, which is just as good
       tip = outcome.accepted() ? Optional.of(skeleton) : clone.fetch();
       LOG.info("gitops repository {} initialised from the skeleton: {}", remote.display(), outcome.detail());
@@ -316,15 +313,19 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     }
   }
 
-  /** The commits for a batch, chained on {@code base}; a change that alters nothing gets no commit. */
-  private record Built(ObjectId tip, List<Optional<String>> shas) {
+  /**
+   * The commits for a batch, chained on {@code base}; a change that alters nothing gets no commit.
+   *
+   * @param written every object inserted while building them, for the push's bitmap
+   */
+  private record Built(ObjectId tip, List<Optional<String>> shas, Set<ObjectId> written) {
   }
 
   private Built build(ObjectId base, List<PendingChange> batch) throws IOException {
     Repository repo = clone.repository();
     List<Optional<String>> shas = new ArrayList<>();
-    try (ObjectInserter inserter = inserterFor(repo, batch.size()); ObjectReader reader = inserter.newReader();
-        RevWalk walk = new RevWalk(reader)) {
+    try (RecordingInserter inserter = new RecordingInserter(inserterFor(repo, batch.size()));
+        ObjectReader reader = inserter.newReader(); RevWalk walk = new RevWalk(reader)) {
       TreePathEditor editor = new TreePathEditor(reader, inserter);
       ObjectId tip = base;
       ObjectId tree = base == null ? null : walk.parseCommit(base).getTree().getId();
@@ -343,7 +344,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
         shas.add(Optional.of(tip.name()));
       }
       inserter.flush();
-      return new Built(tip, shas);
+      return new Built(tip, shas, inserter.inserted());
     }
   }
 
@@ -419,9 +420,20 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     }
   }
 
+  /** The bare clone, for tests that look inside it. */
+  Repository cloneRepository() throws IOException {
+    return clone.repository();
+  }
+
+  /** Whether the clone or the local remote is being repacked in the background just now. */
+  boolean packing() {
+    return collector.packing();
+  }
+
   @Override
   public void close() {
     worker.close();
+    collector.close();
     clone.close();
     remote.close();
   }

@@ -27,11 +27,13 @@ import org.eclipse.jgit.transport.Transport;
  * which is what serialises several replicas).
  */
 final class LocalClone implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalClone.class);
   private final Path dir;
   private final GitopsRemote remote;
   private final String branchRef;
   private final String trackingRef;
   private Repository repository;
+  private PushRepository pushRepository;
   /** Why the last fetch or push could not reach the remote; null once one got through again. */
   private volatile String unreachable;
 
@@ -90,25 +92,61 @@ final class LocalClone implements AutoCloseable {
   /**
    * Pushes {@code newTip} to the branch if the remote still has {@code expectedOld} (zero id:
    * the branch must not exist yet).
+   *
+   * @param written the objects inserted for the commits from {@code expectedOld} to {@code newTip}
+   *     (empty: not known), which the next push's bitmap is built from
    */
-  PushOutcome push(ObjectId newTip, ObjectId expectedOld) throws IOException {
-    Repository repo = repository();
+  PushOutcome push(ObjectId newTip, ObjectId expectedOld, Set<ObjectId> written) throws IOException {
+    repository();
+    if (pushRepository == null) {
+      pushRepository = new PushRepository(dir);
+    }
+    PushRepository repo = pushRepository;
+    repo.noticeRepack();
+    prepareBitmap(repo, expectedOld, newTip, written);
     RemoteRefUpdate update = new RemoteRefUpdate(repo, null, newTip, branchRef, false, trackingRef, expectedOld);
     PushResult result;
     try (Transport transport = remote.open(repo)) {
       result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
     } catch (TransportException e) {
+      repo.notPushed();
       throw unavailable("push to", e);
+    } catch (IOException | RuntimeException e) {
+      repo.notPushed();
+      throw e;
     }
     unreachable = null;
     RemoteRefUpdate done = result.getRemoteUpdate(branchRef);
     RemoteRefUpdate.Status status = done == null ? RemoteRefUpdate.Status.NOT_ATTEMPTED : done.getStatus();
     if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
       setRef(trackingRef, newTip);
+      rememberForTheNextPush(repo, expectedOld, newTip, written);
       return new PushOutcome(true, status.name());
     }
+    repo.notPushed();
     String message = done == null || done.getMessage() == null ? "" : ": " + done.getMessage();
     return new PushOutcome(false, status.name() + message);
+  }
+
+  /** The new tip's bitmap, so that JGit need not walk its trees to find what to send; without it JGit walks. */
+  private static void prepareBitmap(PushRepository repo, ObjectId base, ObjectId tip, Set<ObjectId> written) {
+    try {
+      repo.pushing(base, tip, written);
+    } catch (IOException | RuntimeException e) {
+      repo.notPushed();
+      LOG.warn("gitops clone: no bitmap for the tip to push {}: {}", tip.name(), e.toString());
+    }
+  }
+
+  /** The pushed tip's bitmap; without it the next push only walks further, so a failure here fails nothing. */
+  private static void rememberForTheNextPush(PushRepository repo, ObjectId base, ObjectId tip,
+      Set<ObjectId> written) {
+    try {
+      repo.pushed(base, tip, written);
+    } catch (IOException | RuntimeException e) {
+      repo.forgetTip();
+      LOG.warn("gitops clone: no bitmap for the pushed tip {}: {}", tip.name(), e.toString());
+    }
   }
 
   /**
@@ -169,6 +207,9 @@ final class LocalClone implements AutoCloseable {
 
   @Override
   public void close() {
+    if (pushRepository != null) {
+      pushRepository.close();
+    }
     if (repository != null) {
       repository.close();
     }

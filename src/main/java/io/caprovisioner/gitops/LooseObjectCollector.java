@@ -2,61 +2,123 @@ package io.caprovisioner.gitops;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.ConfigConstants;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
+import org.eclipse.jgit.internal.storage.file.GC;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.EmptyProgressMonitor;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.storage.pack.PackConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Packs the local clone when loose objects pile up (every commit adds a handful), and the
- * dev-mode local remote, which gets one pack per push. Runs on the writer's worker thread between
- * batches, so it never races a commit in this process.
+ * Packs the local clone when loose objects or packs pile up (every commit adds a handful), or
+ * when its bitmap index lags too many commits behind, and the dev-mode local remote, which gets
+ * one pack per push.
+ *
+ * <p>The packing runs on a thread of its own, while the writer goes on committing and pushing: at
+ * 100,000 tenants a repack takes seconds, and on the writer's thread every change that queued
+ * behind it waited that long (a burst of 1,000 and a 10,000-tenant rollout each sat through
+ * several). The writer only asks for one between batches, when every object it wrote is
+ * reachable from a ref; see {@link #repack} for why what it writes meanwhile survives.
  */
-final class LooseObjectCollector {
+final class LooseObjectCollector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LooseObjectCollector.class);
   static final int CHECK_EVERY_COMMITS = 200;
   static final long MAX_LOOSE_OBJECTS = 2_000;
   static final long MAX_PACK_FILES = 50;
   /** Commits after which the clone is packed anyway, to put its bitmap on the new tip. */
   static final int REPACK_AFTER_COMMITS = 500;
+  /**
+   * Packs written less than this before a repack was asked for are kept by it: the file system's
+   * clock may lag the JVM's by a tick, and a pack the writer flushed just after the request must
+   * never count as an old one.
+   */
+  private static final Duration CLOCK_MARGIN = Duration.ofSeconds(2);
+  /** How long closing waits for a repack to notice it is cancelled. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
   private final LocalClone clone;
   private final Optional<Path> localRemote;
+  private final ExecutorService packer;
+  private final AtomicBoolean packing = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicInteger changesSincePack = new AtomicInteger();
   private int changesSinceCheck;
-  private int changesSincePack;
 
   LooseObjectCollector(LocalClone clone, Optional<Path> localRemote) {
     this.clone = clone;
     this.localRemote = localRemote;
+    this.packer = Executors.newSingleThreadExecutor(run -> {
+      Thread thread = new Thread(run, "gitops packer");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
+  /**
+   * Called by the writer between batches, never during one: starts a pack in the background when
+   * one is due and none is running. Returns at once.
+   */
   void collectIfNeeded(int changes) {
     changesSinceCheck += changes;
-    changesSincePack += changes;
-    if (changesSinceCheck < CHECK_EVERY_COMMITS) {
+    changesSincePack.addAndGet(changes);
+    if (changesSinceCheck < CHECK_EVERY_COMMITS || closing.get() || !packing.compareAndSet(false, true)) {
       return;
     }
     changesSinceCheck = 0;
+    Instant requested = Instant.now();
+    int sincePack = changesSincePack.get();
     try {
-      if (changesSincePack >= REPACK_AFTER_COMMITS) {
+      Repository repository = clone.repository();
+      packer.execute(() -> {
+        try {
+          collect(repository, requested, sincePack);
+        } finally {
+          packing.set(false);
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      packing.set(false);
+      LOG.warn("gitops gc not started: {}", e.getMessage());
+    }
+  }
+
+  /** Whether a background pack is under way (for tests, which wait for it to end). */
+  boolean packing() {
+    return packing.get();
+  }
+
+  private void collect(Repository repository, Instant requested, int sincePack) {
+    try {
+      boolean packed;
+      if (sincePack >= REPACK_AFTER_COMMITS) {
         // a push's bitmap walk reads every commit made since the bitmap was written, each with
         // its tenants/ tree: after a burst or a rollout that is thousands, on every later push
-        LOG.info("packing {} after {} commits, for a fresh bitmap index", clone.repository().getDirectory(),
-            changesSincePack);
-        forceCollect(clone.repository());
-        changesSincePack = 0;
-      } else if (collect(clone.repository(), true)) {
-        changesSincePack = 0;
+        LOG.info("packing {} after {} commits, for a fresh bitmap index", repository.getDirectory(), sincePack);
+        repack(repository, true, requested.minus(CLOCK_MARGIN), this::cancelled);
+        packed = true;
+      } else {
+        packed = collect(repository, true, requested.minus(CLOCK_MARGIN), this::cancelled);
       }
-      if (localRemote.isPresent()) {
+      if (packed) {
+        changesSincePack.addAndGet(-sincePack);
+      }
+      if (localRemote.isPresent() && !cancelled()) {
         try (Repository remote = new FileRepositoryBuilder().setGitDir(localRemote.get().toFile()).setBare().build()) {
-          collect(remote, true);
+          collect(remote, true, requested.minus(CLOCK_MARGIN), this::cancelled);
         }
       }
     } catch (IOException | GitAPIException | RuntimeException e) {
@@ -65,16 +127,25 @@ final class LooseObjectCollector {
     }
   }
 
+  private boolean cancelled() {
+    return closing.get();
+  }
+
   /**
+   * Packs {@code repository} if it holds more loose objects or packs than it should.
+   *
    * @param bitmaps whether the new pack gets a reachability bitmap index. Both get one. In the
    *     clone it is what keeps a push's cost flat: without it JGit's PackWriter finds the objects
    *     to send by marking the whole tree of the remote's tip uninteresting, every tenant folder
    *     of it, which at 100,000 tenants was most of the writer's time (a profile of
    *     {@code bench --fleet}); with it the walk stops at the first tree the bitmap already holds.
    *     (At 10,000 tenants the plain walk was still the cheaper one: 13 ms against 25 ms.)
+   * @param replaceWrittenBefore see {@link #repack}
    * @return whether it packed
    */
-  static boolean collect(Repository repository, boolean bitmaps) throws GitAPIException {
+  static boolean collect(Repository repository, boolean bitmaps, Instant replaceWrittenBefore,
+      Cancellation cancellation)
+      throws GitAPIException, IOException {
     try (Git git = new Git(repository)) {
       Properties stats = git.gc().getStatistics();
       long loose = number(stats, "numberOfLooseObjects");
@@ -83,22 +154,55 @@ final class LooseObjectCollector {
         return false;
       }
       LOG.info("packing {} ({} loose objects, {} packs)", repository.getDirectory(), loose, packs);
-      // JGit keeps replaced packs for an hour by default, so packs would only pile up between
-      // checks; readers that lose a pack rescan and find the objects in the new one
-      repository.getConfig().setString(ConfigConstants.CONFIG_GC_SECTION, null,
-          ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
-      // read when the command is created, so set first
-      repository.getConfig().setBoolean(ConfigConstants.CONFIG_PACK_SECTION, null,
-          ConfigConstants.CONFIG_KEY_BUILD_BITMAPS, bitmaps);
-      git.gc().call();
-      return true;
     }
+    repack(repository, bitmaps, replaceWrittenBefore, cancellation);
+    return true;
+  }
+
+  /**
+   * Every object reachable from the refs into one new pack, replacing the packs and loose objects
+   * that held them. A repack only, not a whole gc: refs are not packed (that would lock the branch
+   * the writer is moving) and nothing unreachable is pruned.
+   *
+   * <p>Safe while the writer goes on: JGit's repack replaces only packs that existed when it
+   * started, and of those only packs written before {@code replaceWrittenBefore}, which is when
+   * the writer asked for it (less a margin). Then, between two batches, everything in such packs
+   * that the writer still needs was reachable from a ref, so it is in the new pack; anything
+   * flushed afterwards is in a younger pack, which stays, or loose, and loose objects are only
+   * removed once a pack holds them.
+   */
+  static void repack(Repository repository, boolean bitmaps, Instant replaceWrittenBefore,
+      Cancellation cancellation)
+      throws IOException {
+    if (!(repository instanceof FileRepository file)) {
+      return;
+    }
+    GC gc = new GC(file);
+    PackConfig config = new PackConfig(repository);
+    config.setBuildBitmaps(bitmaps);
+    gc.setPackConfig(config);
+    gc.setPackExpire(replaceWrittenBefore);
+    gc.setProgressMonitor(new EmptyProgressMonitor() {
+      @Override
+      public boolean isCancelled() {
+        return cancellation.cancelled();
+      }
+    });
+    gc.repack();
+  }
+
+  /** Asked by a long repack whether to stop: the writer is closing. */
+  @FunctionalInterface
+  interface Cancellation {
+    Cancellation NEVER = () -> false;
+
+    boolean cancelled();
   }
 
   /**
    * Once, after the first fetch into a clone without a bitmap index (a new clone, or one an
-   * earlier version packed without): packs it with one, or every push until the first collection
-   * would walk the whole tree.
+   * earlier version packed without): packs it with one, on the writer's thread before its first
+   * push, or every push until the first collection would walk the whole tree.
    */
   void ensureBitmaps() {
     try {
@@ -109,25 +213,30 @@ final class LooseObjectCollector {
       }
       if (!hasBitmaps && repository.resolve(Constants.HEAD) != null) {
         LOG.info("packing {} with a bitmap index", repository.getDirectory());
-        forceCollect(repository);
+        // nothing else writes to the clone yet: every pack it has is replaced
+        repack(repository, true, Instant.now().plus(CLOCK_MARGIN), Cancellation.NEVER);
       }
-    } catch (IOException | GitAPIException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.warn("gitops gc failed: {}", e.getMessage());
-    }
-  }
-
-  private static void forceCollect(Repository repository) throws GitAPIException {
-    repository.getConfig().setString(ConfigConstants.CONFIG_GC_SECTION, null,
-        ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
-    repository.getConfig().setBoolean(ConfigConstants.CONFIG_PACK_SECTION, null,
-        ConfigConstants.CONFIG_KEY_BUILD_BITMAPS, true);
-    try (Git git = new Git(repository)) {
-      git.gc().call();
     }
   }
 
   private static long number(Properties stats, String key) {
     Object value = stats.get(key);
     return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value == null ? 0 : value));
+  }
+
+  /** Stops a repack under way (it ends at its next check) and waits for it, before the clone is closed. */
+  @Override
+  public void close() {
+    closing.set(true);
+    packer.shutdown();
+    try {
+      if (!packer.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        LOG.warn("the gitops packer did not stop within {} s", CLOSE_WAIT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

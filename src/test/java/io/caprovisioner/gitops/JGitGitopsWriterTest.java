@@ -388,4 +388,64 @@ class JGitGitopsWriterTest {
     assertThat(git(remoteOf(config), "log", "-1", "--format=%s", "main").trim())
         .isEqualTo("Move tenant-ab12cd34 to plan museum");
   }
+
+  @Test
+  void writesGoOnWhileTheCloneIsRepackedInTheBackgroundAndEveryCommitReachesTheRemote() throws Exception {
+    Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
+    JGitGitopsWriter writer = writer(config);
+    int burst = LooseObjectCollector.REPACK_AFTER_COMMITS + 20;
+    Optional<String> burstTip = Optional.empty();
+    for (Future<Optional<String>> write : provision(writer, config, 0, burst)) {
+      burstTip = await(write);
+      assertThat(burstTip).isPresent();
+    }
+    // the batch that crossed the threshold asked for a repack with a new bitmap; these are
+    // committed and pushed while it runs
+    int meanwhile = 60;
+    for (Future<Optional<String>> write : provision(writer, config, burst, meanwhile)) {
+      assertThat(await(write)).isPresent();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (writer.packing() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(writer.packing()).isFalse();
+    // reads the objects it builds on from the pack that replaced the old ones
+    Optional<String> last = await(writer.write(TestConfigs.stripeTenant(config, "ffffffff", "pro"),
+        change(GitAction.PROVISION, "evt_last")));
+
+    Path clone = config.home().resolve("gitops/clone.git");
+    git(clone, "fsck", "--strict");
+    Path remote = remoteOf(config);
+    git(remote, "fsck", "--strict", "--no-dangling");
+    assertThat(git(remote, "rev-parse", "main").trim()).isEqualTo(last.orElseThrow());
+    assertThat(git(remote, "rev-list", "--count", "main").trim()).isEqualTo(String.valueOf(1 + burst + meanwhile + 1));
+    assertThat(bitmappedPackObjects(clone)).as("the clone's bitmap covers the burst").contains(burstTip.orElseThrow());
+  }
+
+  private static List<Future<Optional<String>>> provision(JGitGitopsWriter writer, Config config, int from, int count) {
+    List<Future<Optional<String>>> writes = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      writes.add(writer.write(TestConfigs.stripeTenant(config, String.format("t%07x", i), "pro"),
+          change(GitAction.PROVISION, "evt_" + i)));
+    }
+    return writes;
+  }
+
+  /** The object ids in the clone's packs that have a bitmap index. */
+  private static String bitmappedPackObjects(Path clone) throws Exception {
+    Path packs = clone.resolve("objects/pack");
+    List<Path> bitmaps;
+    try (var files = Files.list(packs)) {
+      bitmaps = files.filter(f -> f.getFileName().toString().endsWith(".bitmap")).toList();
+    }
+    StringBuilder ids = new StringBuilder();
+    for (Path bitmap : bitmaps) {
+      Path index = packs.resolve(bitmap.getFileName().toString().replace(".bitmap", ".idx"));
+      Process show = new ProcessBuilder("git", "show-index").redirectInput(index.toFile()).start();
+      ids.append(new String(show.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(show.waitFor()).isZero();
+    }
+    return ids.toString();
+  }
 }

@@ -30,8 +30,8 @@ class LooseObjectCollectorTest {
   void theClonesPackGetsNoBitmapIndexAndARemotesDoes() throws Exception {
     try (Repository clone = repositoryWithLooseObjects(tmp.resolve("clone.git"));
         Repository remote = repositoryWithLooseObjects(tmp.resolve("remote.git"))) {
-      assertThat(LooseObjectCollector.collect(clone, false)).isTrue();
-      assertThat(LooseObjectCollector.collect(remote, true)).isTrue();
+      assertThat(LooseObjectCollector.collect(clone, false, Instant.now().plusSeconds(5), LooseObjectCollector.Cancellation.NEVER)).isTrue();
+      assertThat(LooseObjectCollector.collect(remote, true, Instant.now().plusSeconds(5), LooseObjectCollector.Cancellation.NEVER)).isTrue();
 
       assertThat(packFiles(clone, ".pack")).hasSize(1);
       assertThat(packFiles(clone, ".bitmap")).isEmpty();
