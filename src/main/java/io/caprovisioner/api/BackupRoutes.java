@@ -1,5 +1,6 @@
 package io.caprovisioner.api;
 
+import io.caprovisioner.backup.BackupStorageRequired;
 import io.caprovisioner.db.BackupStore;
 import io.caprovisioner.db.TenantRepository;
 import io.caprovisioner.lifecycle.TenantLifecycle;
@@ -27,25 +28,12 @@ public final class BackupRoutes {
   private final TenantLifecycle lifecycle;
   private final TenantRepository tenants = new TenantRepository();
   private final BackupStore backups = new BackupStore();
-  private final Optional<String> storageMissing;
+  private final BackupStorageRequired storage;
 
-  /**
-   * @param storageMissing what keeps backups from running ({@code Config.Backups.missing()}): a
-   *                       backup or restore asked for then is refused, not recorded; it could only
-   *                       wait, and hold every later change of the tenant behind it
-   */
-  public BackupRoutes(Pool pool, TenantLifecycle lifecycle, Optional<String> storageMissing) {
+  public BackupRoutes(Pool pool, TenantLifecycle lifecycle, BackupStorageRequired storage) {
     this.pool = pool;
     this.lifecycle = lifecycle;
-    this.storageMissing = storageMissing;
-  }
-
-  /** The refusal of anything that needs backup storage, while it is not configured. */
-  public static void requireStorage(Optional<String> storageMissing, String what) {
-    storageMissing.ifPresent(why -> {
-      throw ApiError.conflict(what + " needs backup storage, and " + why
-          + " (see \"Backups and restore\" in the README)");
-    });
+    this.storage = storage;
   }
 
   public void mount(Router router, BodyHandler body) {
@@ -62,7 +50,7 @@ public final class BackupRoutes {
         || RequestParams.hasControlCharacter(idempotency.get()))) {
       throw ApiError.badRequest(IDEMPOTENCY_KEY + " must be at most 200 characters without control characters");
     }
-    requireStorage(storageMissing, "a backup");
+    storage.check("a backup");
     String key = "on-demand " + idempotency.orElseGet(() -> UUID.randomUUID().toString());
     Json.respond(ctx, 202, lifecycle.requestBackup(id, BackupKind.ON_DEMAND, key, "admin-api")
         .compose(backupId -> backups.byId(pool, backupId))
@@ -94,7 +82,7 @@ public final class BackupRoutes {
       throw ApiError.badRequest("backup_id is required: the id of one of the tenant's backups (GET "
           + "/admin/tenants/" + id + "/backups)");
     }
-    requireStorage(storageMissing, "a restore");
+    storage.check("a restore");
     Json.respond(ctx, 202, lifecycle.requestRestore(id, n.longValue(), "admin-api"));
   }
 }

@@ -2,6 +2,7 @@ package io.caprovisioner.app;
 
 import io.caprovisioner.api.AdminRoutes;
 import io.caprovisioner.api.BackupRoutes;
+import io.caprovisioner.backup.BackupStorageRequired;
 import io.caprovisioner.api.HealthRoutes;
 import io.caprovisioner.api.HistoryRoutes;
 import io.caprovisioner.api.MessageRoutes;
@@ -245,11 +246,12 @@ public final class ProvisionerService {
     p.api = new ApiServer(p.httpVertx, config.secrets().adminApiToken());
     p.gitImport = new GitImport(p.vertx, p.pool, config, p.gitops::snapshot, lifecycle);
     BodyHandler body = ApiServer.apiBody();
+    BackupStorageRequired storage = new BackupStorageRequired(config.backups().missing());
     p.api.routes(new HealthRoutes(p.apiPool, p.draining::get)::mount)
         .routes(new OpenApiRoutes()::mount)
         .routes(r -> new TenantRoutes(p.apiPool, apiLifecycle).mount(r, body))
         .routes(new AdminRoutes(p.apiPool, apiLifecycle)::mount)
-        .routes(r -> new BackupRoutes(p.apiPool, apiLifecycle, config.backups().missing()).mount(r, body))
+        .routes(r -> new BackupRoutes(p.apiPool, apiLifecycle, storage).mount(r, body))
         .routes(new HistoryRoutes(p.apiPool, p.gitops)::mount)
         .routes(new StripeRoutes(p.apiPool, p.webhookPool, config, p.stripeEvents,
             new ForegroundCounting(p.metrics, acknowledgements), p.stripeRelay::wake)::mount)
@@ -257,7 +259,7 @@ public final class ProvisionerService {
         .routes(new CredentialsRoutes(p.apiPool, config)::mount)
         .routes(new MessageRoutes(p.apiPool)::mount)
         .routes(r -> new RolloutRoutes(new Rollouts(p.apiPool, apiLifecycle, config.chart().version(),
-            config.tenants().image()), config.backups().missing()).mount(r, body))
+            config.tenants().image()), storage).mount(r, body))
         .routes(new BillingRoutes(p.httpVertx, p.apiPool, config)::mount);
     OnboardingWiring.mount(p.api, p.httpVertx, p.apiPool, config, p.listeningPort::get);
     p.management = new ManagementServer(p.vertx,

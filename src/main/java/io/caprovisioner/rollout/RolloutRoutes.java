@@ -1,23 +1,22 @@
 package io.caprovisioner.rollout;
 
-import io.caprovisioner.api.BackupRoutes;
+import io.caprovisioner.backup.BackupStorageRequired;
 import io.caprovisioner.web.Json;
 import io.caprovisioner.web.RequestParams;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.Optional;
 
 /** {@code /admin/rollouts...} and {@code /admin/fleet}: fleet upgrades in waves, and who runs what. */
 public final class RolloutRoutes {
   private static final String BY = "admin-api";
   private final Rollouts rollouts;
-  private final Optional<String> storageMissing;
+  private final BackupStorageRequired storage;
 
-  /** @param storageMissing what keeps backups from running: every upgrade takes one first, a rollback restores one */
-  public RolloutRoutes(Rollouts rollouts, Optional<String> storageMissing) {
+  /** @param storage every upgrade takes a backup first, a rollback restores one */
+  public RolloutRoutes(Rollouts rollouts, BackupStorageRequired storage) {
     this.rollouts = rollouts;
-    this.storageMissing = storageMissing;
+    this.storage = storage;
   }
 
   public void mount(Router router, BodyHandler body) {
@@ -32,7 +31,7 @@ public final class RolloutRoutes {
 
   private void start(RoutingContext ctx) {
     RolloutRequest req = RolloutRequest.parse(RequestParams.jsonBody(ctx));
-    BackupRoutes.requireStorage(storageMissing, "a rollout (each tenant's upgrade starts with a backup)");
+    storage.check("a rollout (each tenant's upgrade starts with a backup)");
     Json.respond(ctx, 201, rollouts.start(req, BY));
   }
 
@@ -55,7 +54,7 @@ public final class RolloutRoutes {
   private void rollBack(RoutingContext ctx) {
     long id = RequestParams.pathId(ctx, "rollout");
     long tenant = RequestParams.pathId(ctx, "tenant", "tenant");
-    BackupRoutes.requireStorage(storageMissing, "a rollback (it restores the pre-upgrade backup)");
+    storage.check("a rollback (it restores the pre-upgrade backup)");
     Json.respond(ctx, 202, rollouts.rollBack(id, tenant, BY));
   }
 
