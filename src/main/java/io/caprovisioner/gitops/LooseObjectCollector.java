@@ -74,8 +74,11 @@ final class LooseObjectCollector implements AutoCloseable {
    */
   void collectIfNeeded(int changes) {
     changesSinceCheck += changes;
-    changesSincePack.addAndGet(changes);
-    if (changesSinceCheck < CHECK_EVERY_COMMITS || closing.get() || !packing.compareAndSet(false, true)) {
+    int sincePackNow = changesSincePack.addAndGet(changes);
+    // the bitmap's repack is due at the batch that crosses its threshold, not at the next check:
+    // checks fall where batches end, and a burst could cross it between two and go unpacked
+    boolean due = changesSinceCheck >= CHECK_EVERY_COMMITS || sincePackNow >= REPACK_AFTER_COMMITS;
+    if (!due || closing.get() || !packing.compareAndSet(false, true)) {
       return;
     }
     changesSinceCheck = 0;

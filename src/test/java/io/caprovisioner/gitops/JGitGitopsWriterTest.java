@@ -394,13 +394,12 @@ class JGitGitopsWriterTest {
     Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
     JGitGitopsWriter writer = writer(config);
     int burst = LooseObjectCollector.REPACK_AFTER_COMMITS + 20;
-    Optional<String> burstTip = Optional.empty();
+    List<String> burstCommits = new ArrayList<>();
     for (Future<Optional<String>> write : provision(writer, config, 0, burst)) {
-      burstTip = await(write);
-      assertThat(burstTip).isPresent();
+      burstCommits.add(await(write).orElseThrow());
     }
-    // the batch that crossed the threshold asked for a repack with a new bitmap; these are
-    // committed and pushed while it runs
+    // the batch that crossed the threshold asked for a repack with a new bitmap (where batches end
+    // depends on timing); these are committed and pushed while it runs
     int meanwhile = 60;
     for (Future<Optional<String>> write : provision(writer, config, burst, meanwhile)) {
       assertThat(await(write)).isPresent();
@@ -420,7 +419,10 @@ class JGitGitopsWriterTest {
     git(remote, "fsck", "--strict", "--no-dangling");
     assertThat(git(remote, "rev-parse", "main").trim()).isEqualTo(last.orElseThrow());
     assertThat(git(remote, "rev-list", "--count", "main").trim()).isEqualTo(String.valueOf(1 + burst + meanwhile + 1));
-    assertThat(bitmappedPackObjects(clone)).as("the clone's bitmap covers the burst").contains(burstTip.orElseThrow());
+    String bitmapped = bitmappedPackObjects(clone);
+    // a repack started during the burst wrote it (the one at the start holds the skeleton only)
+    assertThat(burstCommits).as("the clone's bitmap covers the burst up to where a repack was asked")
+        .anyMatch(bitmapped::contains);
   }
 
   private static List<Future<Optional<String>>> provision(JGitGitopsWriter writer, Config config, int from, int count) {
