@@ -45,6 +45,8 @@ public final class ServiceRss implements BenchPart {
   private static final int CONCURRENCY = 16;
   /** Issue 18's second memory point: RSS after a webhook run at this many concurrent clients. */
   private static final int WEBHOOK_CONCURRENCY = 64;
+  /** How long after the webhook run its memory is read; the note gives the run's own peak too. */
+  private static final Duration AFTER_RUN = Duration.ofSeconds(5);
 
   @Override
   public String name() {
@@ -121,18 +123,15 @@ public final class ServiceRss implements BenchPart {
       listed += items.size();
       after = items.getJsonObject(items.size() - 1).getLong("id");
     }
-    ProcessHandle service = serve.toHandle().children().findFirst().orElse(serve.toHandle());
-    OptionalLong serviceKb = residentKb(service.pid());
-    OptionalLong supervisorKb = service.pid() == serve.pid() ? OptionalLong.empty() : residentKb(serve.pid());
-    if (serviceKb.isEmpty()) {
+    Optional<ServeMemory> memory = ServeMemory.of(serve);
+    if (memory.isEmpty()) {
       figures.note("rss_mb_5500_tenants: not measured (no /proc here)");
       return;
     }
-    figures.put("rss_mb_5500_tenants", serviceKb.getAsLong() / 1024);
-    figures.note("rss_mb_5500_tenants: VmRSS of the serve JVM (default heap bound) with " + listed
-        + " tenants listed through GET /tenants, " + waitingAtMysql(db) + " of them committed and waiting at "
-        + "mysql.create" + (supervisorKb.isPresent()
-        ? "; the JVM that started it with the bound adds " + supervisorKb.getAsLong() / 1024 + " MB" : ""));
+    figures.put("rss_mb_5500_tenants", memory.get().totalMb());
+    figures.note("rss_mb_5500_tenants: VmRSS of serve (default heap bound), " + memory.get().parts() + ", with "
+        + listed + " tenants listed through GET /tenants, " + waitingAtMysql(db) + " of them committed and waiting "
+        + "at mysql.create");
   }
 
   /**
@@ -144,18 +143,54 @@ public final class ServiceRss implements BenchPart {
       BenchFigures figures) throws Exception {
     Duration window = Duration.ofSeconds(settings.quick() ? 5 : 20);
     WebhookLoad.Result result;
+    PeakSampler peak = new PeakSampler(serve);
     try (WebhookLoad load = new WebhookLoad(webhookSecret, WEBHOOK_CONCURRENCY)) {
+      peak.start();
       result = load.run(port, Duration.ofSeconds(1), window);
+    } finally {
+      peak.interrupt();
     }
-    ProcessHandle service = serve.toHandle().children().findFirst().orElse(serve.toHandle());
-    OptionalLong serviceKb = residentKb(service.pid());
-    if (serviceKb.isEmpty()) {
+    // after the run: once the last requests' work, and the compilations the load set off, ended
+    Thread.sleep(AFTER_RUN.toMillis());
+    Optional<ServeMemory> memory = ServeMemory.of(serve);
+    if (memory.isEmpty()) {
       return;
     }
-    figures.put("rss_mb_after_64_webhooks", serviceKb.getAsLong() / 1024);
-    figures.note(String.format(java.util.Locale.ROOT, "rss_mb_after_64_webhooks: VmRSS of the same serve JVM "
-        + "after %d concurrent clients posted %d checkouts in %d s (%.0f/s, p99 %.1f ms)", WEBHOOK_CONCURRENCY,
-        result.requests(), window.toSeconds(), result.perSecond(), result.p99Millis()));
+    figures.put("rss_mb_after_64_webhooks", memory.get().totalMb());
+    figures.note(String.format(java.util.Locale.ROOT, "rss_mb_after_64_webhooks: VmRSS of the same serve "
+        + "%d s after %d concurrent clients posted %d checkouts in %d s (%.0f/s, p99 %.1f ms), %s; the highest "
+        + "sampled during the run (every %d ms) was %d MB", AFTER_RUN.toSeconds(), WEBHOOK_CONCURRENCY,
+        result.requests(), window.toSeconds(), result.perSecond(), result.p99Millis(), memory.get().parts(),
+        PeakSampler.EVERY.toMillis(), Math.max(peak.highestMb(), memory.get().totalMb())));
+  }
+
+  /** The highest total of the pair while the webhooks run. */
+  private static final class PeakSampler extends Thread {
+    static final Duration EVERY = Duration.ofMillis(250);
+    private final Process serve;
+    private volatile long highestMb;
+
+    PeakSampler(Process serve) {
+      super("rss-sampler");
+      this.serve = serve;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      try {
+        while (!isInterrupted()) {
+          ServeMemory.of(serve).ifPresent(m -> highestMb = Math.max(highestMb, m.totalMb()));
+          Thread.sleep(EVERY.toMillis());
+        }
+      } catch (IOException | InterruptedException e) {
+        // the run ended, or the process did: what was sampled stands
+      }
+    }
+
+    long highestMb() {
+      return highestMb;
+    }
   }
 
   private static io.vertx.core.json.JsonArray pageItems(String body) {

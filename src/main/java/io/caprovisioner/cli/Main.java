@@ -19,7 +19,13 @@ public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
+    if (BoundedHeap.plainServe(args)) {
+      java.util.Optional<Integer> child = BoundedHeap.superviseIfUnbounded("serve");
+      if (child.isPresent()) {
+        System.exit(child.get());
+      }
+    }
     System.exit(run(args));
   }
 
