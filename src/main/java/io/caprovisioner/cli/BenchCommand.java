@@ -3,6 +3,7 @@ package io.caprovisioner.cli;
 import io.caprovisioner.bench.BenchFigures;
 import io.caprovisioner.bench.BenchPart;
 import io.caprovisioner.bench.BenchParts;
+import io.caprovisioner.bench.BenchRun;
 import io.caprovisioner.bench.BenchSettings;
 import io.caprovisioner.bench.QuietLogs;
 import java.io.IOException;
@@ -52,16 +53,18 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     figures.note("ca-provisioner bench" + (quick ? " --quick" : "") + (fleet == null ? "" : " --fleet " + fleet)
         + " on " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
         + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
+    List<String> failed;
     try (QuietLogs quiet = QuietLogs.warnings()) {
-      for (BenchPart part : parts) {
-        long started = System.nanoTime();
-        part.run(settings, figures);
-        figures.note(part.name() + " took " + (System.nanoTime() - started) / 1_000_000_000 + " s");
-      }
+      failed = BenchRun.run(parts, settings, figures);
     } finally {
       if (dir == null) {
         deleteTree(work);
       }
+    }
+    if (!failed.isEmpty()) {
+      spec.commandLine().getErr().println("error: " + String.join(", ", failed)
+          + " failed (its `# ... failed` line says why); the other parts' figures are above");
+      return 1;
     }
     return 0;
   }

@@ -11,7 +11,8 @@ final class ConfigErrorHandler implements CommandLine.IExecutionExceptionHandler
       cmd.getErr().println("configuration error: " + ex.getMessage());
       return 2;
     }
-    cmd.getErr().println("error: " + ex.getMessage());
+    // a timeout, for one, has no message: then its type says what happened
+    cmd.getErr().println("error: " + (ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName()));
     return 1;
   }
 }
