@@ -5,14 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.internal.storage.file.GC;
 import org.eclipse.jgit.lib.Constants;
@@ -24,23 +20,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Packs the local clone when loose objects or packs pile up (every commit adds a handful), or
- * when its bitmap index lags too many commits behind, and the dev-mode local remote, which gets
- * one pack per push.
+ * Packs the local clone when loose objects or packs pile up (every batch adds a pack), and the
+ * dev-mode local remote, which gets one pack per push.
+ *
+ * <p>Mostly it merges what piled up into one pack and leaves the big one alone (see {@link
+ * PackIncrement}): that costs what the recent batches wrote, not what the fleet holds. Once the
+ * merged part outgrows a share of the big pack, a full repack writes a new big one with a fresh
+ * bitmap index: that keeps reads across few packs and the walk from the bitmap (after a restart,
+ * before the {@link TipBitmapIndex} knows a tip) short.
  *
  * <p>The packing runs on a thread of its own, while the writer goes on committing and pushing: at
- * 100,000 tenants a repack takes seconds, and on the writer's thread every change that queued
- * behind it waited that long (a burst of 1,000 and a 10,000-tenant rollout each sat through
- * several). The writer only asks for one between batches, when every object it wrote is
- * reachable from a ref; see {@link #repack} for why what it writes meanwhile survives.
+ * 100,000 tenants a full repack takes seconds, and on the writer's thread every change that queued
+ * behind it waited that long. The writer only asks for one between batches, when every object it
+ * wrote is reachable from a ref; see {@link #repack} for why what it writes meanwhile survives.
  */
 final class LooseObjectCollector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LooseObjectCollector.class);
   static final int CHECK_EVERY_COMMITS = 200;
   static final long MAX_LOOSE_OBJECTS = 2_000;
   static final long MAX_PACK_FILES = 50;
-  /** Commits after which the clone is packed anyway, to put its bitmap on the new tip. */
-  static final int REPACK_AFTER_COMMITS = 500;
+  /**
+   * A full repack once the objects outside the big pack exceed a quarter of it, or this many
+   * (some 7,000 tenant commits): at 100,000 tenants a full repack is 20 s of a core, so every
+   * 7,000 commits rather than every few hundred.
+   */
+  static final long FULL_REPACK_ABOVE_OBJECTS = 40_000;
   /**
    * Packs written less than this before a repack was asked for are kept by it: the file system's
    * clock may lag the JVM's by a tick, and a pack the writer flushed just after the request must
@@ -55,7 +59,6 @@ final class LooseObjectCollector implements AutoCloseable {
   private final ExecutorService packer;
   private final AtomicBoolean packing = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
-  private final AtomicInteger changesSincePack = new AtomicInteger();
   private int changesSinceCheck;
 
   LooseObjectCollector(LocalClone clone, Optional<Path> localRemote) {
@@ -74,21 +77,16 @@ final class LooseObjectCollector implements AutoCloseable {
    */
   void collectIfNeeded(int changes) {
     changesSinceCheck += changes;
-    int sincePackNow = changesSincePack.addAndGet(changes);
-    // the bitmap's repack is due at the batch that crosses its threshold, not at the next check:
-    // checks fall where batches end, and a burst could cross it between two and go unpacked
-    boolean due = changesSinceCheck >= CHECK_EVERY_COMMITS || sincePackNow >= REPACK_AFTER_COMMITS;
-    if (!due || closing.get() || !packing.compareAndSet(false, true)) {
+    if (changesSinceCheck < CHECK_EVERY_COMMITS || closing.get() || !packing.compareAndSet(false, true)) {
       return;
     }
     changesSinceCheck = 0;
     Instant requested = Instant.now();
-    int sincePack = changesSincePack.get();
     try {
       Repository repository = clone.repository();
       packer.execute(() -> {
         try {
-          collect(repository, requested, sincePack);
+          collect(repository, requested);
         } finally {
           packing.set(false);
         }
@@ -104,27 +102,15 @@ final class LooseObjectCollector implements AutoCloseable {
     return packing.get();
   }
 
-  private void collect(Repository repository, Instant requested, int sincePack) {
+  private void collect(Repository repository, Instant requested) {
     try {
-      boolean packed;
-      if (sincePack >= REPACK_AFTER_COMMITS) {
-        // a push's bitmap walk reads every commit made since the bitmap was written, each with
-        // its tenants/ tree: after a burst or a rollout that is thousands, on every later push
-        LOG.info("packing {} after {} commits, for a fresh bitmap index", repository.getDirectory(), sincePack);
-        repack(repository, true, requested.minus(CLOCK_MARGIN), this::cancelled);
-        packed = true;
-      } else {
-        packed = collect(repository, true, requested.minus(CLOCK_MARGIN), this::cancelled);
-      }
-      if (packed) {
-        changesSincePack.addAndGet(-sincePack);
-      }
+      collect(repository, true, requested.minus(CLOCK_MARGIN), this::cancelled);
       if (localRemote.isPresent() && !cancelled()) {
         try (Repository remote = new FileRepositoryBuilder().setGitDir(localRemote.get().toFile()).setBare().build()) {
           collect(remote, true, requested.minus(CLOCK_MARGIN), this::cancelled);
         }
       }
-    } catch (IOException | GitAPIException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // a missed gc costs speed, never data: keep writing
       LOG.warn("gitops gc failed: {}", e.getMessage());
     }
@@ -135,7 +121,8 @@ final class LooseObjectCollector implements AutoCloseable {
   }
 
   /**
-   * Packs {@code repository} if it holds more loose objects or packs than it should.
+   * Packs {@code repository} if it holds more loose objects or packs than it should: merges what
+   * lies outside its big pack, or repacks it whole (see {@link #FULL_REPACK_ABOVE_OBJECTS}).
    *
    * @param bitmaps whether the new pack gets a reachability bitmap index. Both get one. In the
    *     clone it is what keeps a push's cost flat: without it JGit's PackWriter finds the objects
@@ -147,18 +134,30 @@ final class LooseObjectCollector implements AutoCloseable {
    * @return whether it packed
    */
   static boolean collect(Repository repository, boolean bitmaps, Instant replaceWrittenBefore,
-      Cancellation cancellation)
-      throws GitAPIException, IOException {
-    try (Git git = new Git(repository)) {
-      Properties stats = git.gc().getStatistics();
-      long loose = number(stats, "numberOfLooseObjects");
-      long packs = number(stats, "numberOfPackFiles");
-      if (loose <= MAX_LOOSE_OBJECTS && packs <= MAX_PACK_FILES) {
-        return false;
-      }
-      LOG.info("packing {} ({} loose objects, {} packs)", repository.getDirectory(), loose, packs);
+      Cancellation cancellation) throws IOException {
+    if (!(repository instanceof FileRepository file)) {
+      return false;
     }
-    repack(repository, bitmaps, replaceWrittenBefore, cancellation);
+    PackIncrement shape = PackIncrement.of(file);
+    if (shape.looseObjects() <= MAX_LOOSE_OBJECTS && shape.packCount() <= MAX_PACK_FILES) {
+      return false;
+    }
+    long base = shape.baseObjects();
+    if (!bitmaps || base == 0 || shape.incrementObjects() > Math.min(base / 4, FULL_REPACK_ABOVE_OBJECTS)) {
+      LOG.info("repacking {} ({} loose objects, {} packs, {} objects outside the big pack)",
+          repository.getDirectory(), shape.looseObjects(), shape.packCount(), shape.incrementObjects());
+      repack(repository, bitmaps, replaceWrittenBefore, cancellation);
+      // a repack keeps unreachable objects loose (one the writer built on may be among them, see
+      // repack), and the next check would repack again for them: they go into a pack of their own
+      PackIncrement after = PackIncrement.of(file);
+      if (after.looseObjects() > MAX_LOOSE_OBJECTS && !cancellation.cancelled()) {
+        after.merge(file, replaceWrittenBefore, cancellation);
+      }
+    } else {
+      long merged = shape.merge(file, replaceWrittenBefore, cancellation);
+      LOG.info("merged {} objects of {} packs and loose objects of {} into one pack", merged,
+          shape.packCount() - 1, repository.getDirectory());
+    }
     return true;
   }
 
@@ -172,7 +171,9 @@ final class LooseObjectCollector implements AutoCloseable {
    * the writer asked for it (less a margin). Then, between two batches, everything in such packs
    * that the writer still needs was reachable from a ref, so it is in the new pack; anything
    * flushed afterwards is in a younger pack, which stays, or loose, and loose objects are only
-   * removed once a pack holds them.
+   * removed once a pack holds them. What a replaced pack held that no ref reaches is loosened, not
+   * dropped (JGit's default unless gc.pruneExpire is "now"): a batch built after the request may
+   * have found such an object already there and used it.
    */
   static void repack(Repository repository, boolean bitmaps, Instant replaceWrittenBefore,
       Cancellation cancellation)
@@ -222,11 +223,6 @@ final class LooseObjectCollector implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.warn("gitops gc failed: {}", e.getMessage());
     }
-  }
-
-  private static long number(Properties stats, String key) {
-    Object value = stats.get(key);
-    return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value == null ? 0 : value));
   }
 
   /** Stops a repack under way (it ends at its next check) and waits for it, before the clone is closed. */

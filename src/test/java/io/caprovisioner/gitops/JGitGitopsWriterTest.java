@@ -12,7 +12,12 @@ import io.caprovisioner.tenant.Plan;
 import io.caprovisioner.tenant.TenantState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -393,13 +398,22 @@ class JGitGitopsWriterTest {
   void writesGoOnWhileTheCloneIsRepackedInTheBackgroundAndEveryCommitReachesTheRemote() throws Exception {
     Config config = TestConfigs.config(tmp.resolve("home"), Map.of());
     JGitGitopsWriter writer = writer(config);
-    int burst = LooseObjectCollector.REPACK_AFTER_COMMITS + 20;
     List<String> burstCommits = new ArrayList<>();
-    for (Future<Optional<String>> write : provision(writer, config, 0, burst)) {
+    burstCommits.add(await(provision(writer, config, 0, 1).get(0)).orElseThrow());
+    // what rejected batches leave behind: more loose objects than the collector lets lie
+    try (Repository clone = new FileRepositoryBuilder().setGitDir(config.home().resolve("gitops/clone.git").toFile())
+        .setBare().build(); ObjectInserter inserter = clone.newObjectInserter()) {
+      for (int i = 0; i <= LooseObjectCollector.MAX_LOOSE_OBJECTS; i++) {
+        inserter.insert(Constants.OBJ_BLOB, ("left over " + i).getBytes(StandardCharsets.UTF_8));
+      }
+      inserter.flush();
+    }
+    int burst = 1 + LooseObjectCollector.CHECK_EVERY_COMMITS;
+    for (Future<Optional<String>> write : provision(writer, config, 1, burst - 1)) {
       burstCommits.add(await(write).orElseThrow());
     }
-    // the batch that crossed the threshold asked for a repack with a new bitmap (where batches end
-    // depends on timing); these are committed and pushed while it runs
+    // the batch that crossed the check asked for a repack (where batches end depends on timing);
+    // these are committed and pushed while it runs
     int meanwhile = 60;
     for (Future<Optional<String>> write : provision(writer, config, burst, meanwhile)) {
       assertThat(await(write)).isPresent();
@@ -409,6 +423,10 @@ class JGitGitopsWriterTest {
       Thread.sleep(20);
     }
     assertThat(writer.packing()).isFalse();
+    try (var files = Files.walk(config.home().resolve("gitops/clone.git/objects"))) {
+      assertThat(files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{38}")).count())
+          .as("loose objects left in the clone").isLessThanOrEqualTo(LooseObjectCollector.MAX_LOOSE_OBJECTS);
+    }
     // reads the objects it builds on from the pack that replaced the old ones
     Optional<String> last = await(writer.write(TestConfigs.stripeTenant(config, "ffffffff", "pro"),
         change(GitAction.PROVISION, "evt_last")));
