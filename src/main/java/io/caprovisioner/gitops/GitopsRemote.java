@@ -45,6 +45,8 @@ final class GitopsRemote implements AutoCloseable {
   private final String tokenUser;
   /** GITOPS_TIMEOUT: the longest one fetch or push waits for the remote's next byte. */
   private final int timeoutSeconds;
+  /** The local remote opened once, on first use; see {@link LocalBareRemote}. */
+  private LocalBareRemote openLocal;
   /** What the last SSH connection was asked and refused; see {@link #describe}. */
   private final List<Refusal> refusals = new ArrayList<>();
 
@@ -134,7 +136,8 @@ final class GitopsRemote implements AutoCloseable {
   }
 
   Transport open(Repository local) throws IOException {
-    Transport transport = Transport.open(local, uri);
+    Optional<LocalBareRemote> bare = localRemote();
+    Transport transport = bare.isPresent() ? bare.get().open(local) : Transport.open(local, uri);
     transport.setTimeout(timeoutSeconds);
     if (transport instanceof SshTransport sshTransport) {
       ssh.ifPresent(sshTransport::setSshSessionFactory);
@@ -174,9 +177,15 @@ final class GitopsRemote implements AutoCloseable {
     return message.append(')').toString();
   }
 
-  /** The dev-mode local remote, when there is one (the collector keeps it packed too). */
-  Optional<Path> localBarePath() {
-    return localBare;
+  /**
+   * The dev-mode local remote, opened once it exists (the collector keeps it packed too, through
+   * the same open repository); empty for a real remote, or before the local one was created.
+   */
+  synchronized Optional<LocalBareRemote> localRemote() throws IOException {
+    if (openLocal == null && localBare.isPresent() && Files.exists(localBare.get().resolve("HEAD"))) {
+      openLocal = LocalBareRemote.open(localBare.get());
+    }
+    return Optional.ofNullable(openLocal);
   }
 
   /** For messages: no user info at all, so a token in the user part (https://<token>@host) never shows. */
@@ -185,7 +194,11 @@ final class GitopsRemote implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (openLocal != null) {
+      openLocal.close();
+      openLocal = null;
+    }
     ssh.ifPresent(SshdSessionFactory::close);
   }
 

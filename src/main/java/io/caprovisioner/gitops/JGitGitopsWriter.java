@@ -104,7 +104,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     this.clone = new LocalClone(cloneDir, remote, config.gitops().branch());
     // one thread per clone, shared by every writer on it in this process: Git work is serial here
     this.worker = vertx.createSharedWorkerExecutor("gitops " + cloneDir, 1, 10, TimeUnit.MINUTES);
-    this.collector = new LooseObjectCollector(clone, remote.localBarePath());
+    this.collector = new LooseObjectCollector(clone, remote::localRemote);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.caprovisioner.gitops;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -14,7 +13,6 @@ import org.eclipse.jgit.internal.storage.file.GC;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.EmptyProgressMonitor;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.storage.pack.PackConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,13 +53,19 @@ final class LooseObjectCollector implements AutoCloseable {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
   private final LocalClone clone;
-  private final Optional<Path> localRemote;
+  private final LocalRemoteSource localRemote;
   private final ExecutorService packer;
   private final AtomicBoolean packing = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private int changesSinceCheck;
 
-  LooseObjectCollector(LocalClone clone, Optional<Path> localRemote) {
+  /** The dev-mode local remote, once there is one. */
+  @FunctionalInterface
+  interface LocalRemoteSource {
+    Optional<LocalBareRemote> get() throws IOException;
+  }
+
+  LooseObjectCollector(LocalClone clone, LocalRemoteSource localRemote) {
     this.clone = clone;
     this.localRemote = localRemote;
     this.packer = Executors.newSingleThreadExecutor(run -> {
@@ -105,10 +109,9 @@ final class LooseObjectCollector implements AutoCloseable {
   private void collect(Repository repository, Instant requested) {
     try {
       collect(repository, true, requested.minus(CLOCK_MARGIN), this::cancelled);
-      if (localRemote.isPresent() && !cancelled()) {
-        try (Repository remote = new FileRepositoryBuilder().setGitDir(localRemote.get().toFile()).setBare().build()) {
-          collect(remote, true, requested.minus(CLOCK_MARGIN), this::cancelled);
-        }
+      Optional<LocalBareRemote> remote = localRemote.get();
+      if (remote.isPresent() && !cancelled()) {
+        collect(remote.get().repository(), true, requested.minus(CLOCK_MARGIN), this::cancelled);
       }
     } catch (IOException | RuntimeException e) {
       // a missed gc costs speed, never data: keep writing
