@@ -33,7 +33,7 @@ public final class BenchRun {
     return failed;
   }
 
-  /** The failure and its causes, each with its type (a timeout's message is null), and the first frame of ours. */
+  /** The failure and its causes, each with its type (a timeout's message is null), and the first frames of ours. */
   static String describe(Throwable failure) {
     StringBuilder text = new StringBuilder();
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -42,13 +42,15 @@ public final class BenchRun {
         text.append(": ").append(t.getMessage());
       }
     }
+    // three frames of ours: the first is often a helper (an await), the caller says which wait it was
+    int ours = 0;
     for (StackTraceElement frame : failure.getStackTrace()) {
-      if (frame.getClassName().startsWith("io.caprovisioner.")) {
-        text.append(" (at ").append(frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1))
-            .append('.').append(frame.getMethodName()).append(':').append(frame.getLineNumber()).append(')');
-        break;
+      if (frame.getClassName().startsWith("io.caprovisioner.") && ours < 3) {
+        text.append(ours++ == 0 ? " (at " : " < ")
+            .append(frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1))
+            .append('.').append(frame.getMethodName()).append(':').append(frame.getLineNumber());
       }
     }
-    return text.toString();
+    return ours == 0 ? text.toString() : text.append(')').toString();
   }
 }
