@@ -185,12 +185,15 @@ class CheckoutToReadyBrowserTest {
   }
 
   /** The customer step the page shows as current, or "ready" once the site link is shown. */
+  /**
+   * Read in one script, so that the page's own update cannot fall between two reads (the site link
+   * still hidden, then the steps already all done: a "none" the page never showed).
+   */
   private static String currentStep(WebDriver page) {
-    if (page.findElement(By.id("site")).isDisplayed()) {
-      return "ready";
-    }
-    List<WebElement> current = page.findElements(By.cssSelector("#steps li[data-state=current]"));
-    return current.isEmpty() ? "none" : current.get(0).getAttribute("data-key");
+    return (String) ((JavascriptExecutor) page).executeScript(
+        "if (!document.getElementById('site').hidden) { return 'ready'; }"
+        + " var current = document.querySelector('#steps li[data-state=current]');"
+        + " return current ? current.getAttribute('data-key') : 'none';");
   }
 
   private Path kubeconfig() throws Exception {
