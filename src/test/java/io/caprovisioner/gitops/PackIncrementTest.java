@@ -39,9 +39,7 @@ class PackIncrementTest {
   void thePacksBesideTheBigOneAreMergedIntoOneAndEveryObjectStaysReadableAlsoTheUnreachableOnes() throws Exception {
     Path dir = tmp.resolve("repo.git");
     try (FileRepository repo = bare(dir)) {
-      commits(repo, 400, 3, false);
-      LooseObjectCollector.repack(repo, true, Instant.now().plusSeconds(5), LooseObjectCollector.Cancellation.NEVER);
-      String bigPack = only(packFiles(dir, ".bitmap"));
+      String bigPack = bigPack(repo, 400, 3);
       List<ObjectId> later = commits(repo, 60, 2, true);
       ObjectId unreachable = packedBlob(repo, "written by a batch whose push was rejected");
       ObjectId loose;
@@ -73,8 +71,7 @@ class PackIncrementTest {
   void aPackWrittenAfterTheMergeWasAskedForStays() throws Exception {
     Path dir = tmp.resolve("repo.git");
     try (FileRepository repo = bare(dir)) {
-      commits(repo, 200, 3, false);
-      LooseObjectCollector.repack(repo, true, Instant.now().plusSeconds(5), LooseObjectCollector.Cancellation.NEVER);
+      bigPack(repo, 200, 3);
       commits(repo, 3, 1, true);
       age(dir);
       Instant asked = Instant.now().minusSeconds(60);
@@ -95,9 +92,7 @@ class PackIncrementTest {
   void onceWhatLiesBesideTheBigPackOutgrowsAQuarterOfItTheRepositoryIsRepackedWholeWithANewBitmap() throws Exception {
     Path dir = tmp.resolve("repo.git");
     try (FileRepository repo = bare(dir)) {
-      commits(repo, 40, 1, false);
-      LooseObjectCollector.repack(repo, true, Instant.now().plusSeconds(5), LooseObjectCollector.Cancellation.NEVER);
-      String bigPack = only(packFiles(dir, ".bitmap"));
+      String bigPack = bigPack(repo, 40, 1);
       commits(repo, 60, 2, true);
       age(dir);
 
@@ -113,6 +108,13 @@ class PackIncrementTest {
   private static FileRepository bare(Path dir) throws Exception {
     return (FileRepository) Git.init().setBare(true).setDirectory(dir.toFile()).setInitialBranch("main").call()
         .getRepository();
+  }
+
+  /** {@code count} commits of {@code files} files, repacked whole with a bitmap: the big pack. Returns its bitmap's name. */
+  private static String bigPack(FileRepository repo, int count, int files) throws IOException {
+    commits(repo, count, files, false);
+    LooseObjectCollector.repack(repo, true, Instant.now().plusSeconds(5), LooseObjectCollector.Cancellation.NEVER);
+    return only(packFiles(repo.getDirectory().toPath(), ".bitmap"));
   }
 
   /**
