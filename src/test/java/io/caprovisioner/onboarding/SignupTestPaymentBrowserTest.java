@@ -43,6 +43,8 @@ class SignupTestPaymentBrowserTest {
     page.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
         Map.of("source", "delete window.EventSource;"));
     WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(30));
+    // the form navigates to the next page: an element found on the old one may be gone when read
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
 
     page.manage().window().setSize(new Dimension(390, 1400));
     page.get(app.base() + "/signup?plan=starter");
