@@ -20,6 +20,8 @@ final class DbCommand implements Runnable {
     public void run() {
       Config config = ConfigLoader.fromEnvironment();
       try (Database db = Database.open(config)) {
+        // open() skips Flyway when nothing is pending; this also validates what was applied
+        io.caprovisioner.db.Migrations.migrateAndValidate(db.url());
         System.out.println("database schema is up to date (" + db.url() + ")");
       }
     }
