@@ -3,7 +3,6 @@ package io.caprovisioner.bench;
 import io.caprovisioner.config.DatabaseUrl;
 import io.caprovisioner.tenant.TenantNames;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,7 +25,7 @@ final class FleetRows {
   static void insert(DatabaseUrl url, int n, String baseDomain, String plan) throws SQLException {
     String id = "'fleet' || lpad(g::text, 7, '0')";
     String ns = "'" + TenantNames.PREFIX + "' || " + id;
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+    try (Connection c = url.openJdbc();
         Statement s = c.createStatement()) {
       try (PreparedStatement p = c.prepareStatement("INSERT INTO tenants (name, namespace, helm_release_name, "
           + "domain, db_name, db_user, app_name, plan, status, source, deployed_at, created_at) "

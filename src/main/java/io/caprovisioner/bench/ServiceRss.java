@@ -243,8 +243,7 @@ public final class ServiceRss implements BenchPart {
   }
 
   private static long waitingAtMysql(DatabaseUrl db) throws java.sql.SQLException {
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(),
-        db.password() == null ? "" : db.password()); java.sql.Statement st = c.createStatement();
+    try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement();
         java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM tenants WHERE status_detail LIKE "
             + "'waiting at mysql.create%'")) {
       rs.next();
@@ -253,8 +252,7 @@ public final class ServiceRss implements BenchPart {
   }
 
   private static void synchronousCommit(DatabaseUrl db, boolean on) throws java.sql.SQLException {
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(),
-        db.password() == null ? "" : db.password()); java.sql.Statement st = c.createStatement()) {
+    try (java.sql.Connection c = db.openJdbc(); java.sql.Statement st = c.createStatement()) {
       st.execute(on ? "ALTER SYSTEM RESET synchronous_commit" : "ALTER SYSTEM SET synchronous_commit = off");
       st.execute("SELECT pg_reload_conf()");
     }

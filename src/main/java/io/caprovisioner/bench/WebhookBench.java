@@ -165,8 +165,7 @@ public final class WebhookBench implements BenchPart {
 
   /** fsync off (or back on) for the whole server, as dev mode ran it before issue 18: {@code -F}. */
   private static void fsyncOff(DatabaseUrl server, boolean off) throws java.sql.SQLException {
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(),
-        server.password() == null ? "" : server.password()); java.sql.Statement st = c.createStatement()) {
+    try (java.sql.Connection c = server.openJdbc(); java.sql.Statement st = c.createStatement()) {
       st.execute(off ? "ALTER SYSTEM SET fsync = off" : "ALTER SYSTEM RESET fsync");
       st.execute("SELECT pg_reload_conf()");
     }

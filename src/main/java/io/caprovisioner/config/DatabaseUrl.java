@@ -70,6 +70,11 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     return "jdbc:postgresql://" + host + ":" + port + "/" + database + (sslMode == null ? "" : "?sslmode=" + sslMode);
   }
 
+  /** A plain JDBC connection (migrations, the bench's server settings); the service itself uses its pools. */
+  public java.sql.Connection openJdbc() throws java.sql.SQLException {
+    return java.sql.DriverManager.getConnection(jdbcUrl(), user, password == null ? "" : password);
+  }
+
   private static String decode(String s) {
     return URLDecoder.decode(s, StandardCharsets.UTF_8);
   }

@@ -9,14 +9,15 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -61,8 +62,7 @@ public final class Migrations {
    * failed migration (Flyway then says what to do). Any other error is left to Flyway to report.
    */
   static Set<String> appliedVersions(DatabaseUrl url) {
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(),
-        url.password() == null ? "" : url.password()); Statement st = c.createStatement()) {
+    try (Connection c = url.openJdbc(); Statement st = c.createStatement()) {
       Set<String> versions = new HashSet<>();
       boolean failed = false;
       try (ResultSet rows = st.executeQuery("SELECT version, success FROM flyway_schema_history "
@@ -88,38 +88,36 @@ public final class Migrations {
       return Set.of();
     }
     Set<String> versions = new TreeSet<>();
+    for (String name : fileNames(dir)) {
+      Matcher m = VERSIONED.matcher(name);
+      if (!m.matches()) {
+        return Set.of();
+      }
+      versions.add(m.group(1).replace('_', '.'));
+    }
+    return versions;
+  }
+
+  /** The files in the migrations folder, from the jar or (tests, an IDE) the classes directory. */
+  private static List<String> fileNames(URL dir) {
     try {
       if (dir.getProtocol().equals("jar")) {
-        JarURLConnection jar = (JarURLConnection) dir.openConnection();
-        jar.setUseCaches(false);
-        try (var file = jar.getJarFile()) {
-          Collections.list(file.entries()).forEach(e -> {
-            if (e.getName().startsWith(LOCATION + "/")) {
-              add(versions, e.getName().substring(LOCATION.length() + 1));
-            }
-          });
+        JarURLConnection connection = (JarURLConnection) dir.openConnection();
+        connection.setUseCaches(false); // a JarFile of its own, closed here, not one cached for the process
+        try (JarFile jar = connection.getJarFile()) {
+          String prefix = LOCATION + "/";
+          return jar.stream().map(JarEntry::getName).filter(n -> n.startsWith(prefix) && n.length() > prefix.length())
+              .map(n -> n.substring(prefix.length())).toList();
         }
-      } else {
-        try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
-          files.forEach(f -> add(versions, f.getFileName().toString()));
-        }
+      }
+      try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
+        return files.map(f -> f.getFileName().toString()).toList();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the bundled migrations in " + dir, e);
     } catch (URISyntaxException e) {
       throw new IllegalStateException("cannot list the bundled migrations in " + dir, e);
     }
-    return versions.contains(UNKNOWN) ? Set.of() : versions;
-  }
-
-  private static final String UNKNOWN = "";
-
-  private static void add(Set<String> versions, String fileName) {
-    if (fileName.isEmpty()) {
-      return; // the folder's own entry
-    }
-    Matcher m = VERSIONED.matcher(fileName);
-    versions.add(m.matches() ? m.group(1).replace('_', '.') : UNKNOWN);
   }
 
   /** Apart, so that Flyway's classes load only when this runs. */

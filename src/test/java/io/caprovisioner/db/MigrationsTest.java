@@ -8,7 +8,6 @@ import io.caprovisioner.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -58,8 +57,7 @@ class MigrationsTest {
   }
 
   private static void execute(DatabaseUrl url, String... statements) throws Exception {
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password() == null ? ""
-        : url.password()); Statement st = c.createStatement()) {
+    try (Connection c = url.openJdbc(); Statement st = c.createStatement()) {
       for (String s : statements) {
         st.execute(s);
       }
