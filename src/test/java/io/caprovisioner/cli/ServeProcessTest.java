@@ -97,7 +97,7 @@ class ServeProcessTest {
     // ProcessHandle.Info has no arguments for a command line this long: the kernel's own copy
     List<String> arguments = List.of(Files.readString(Path.of("/proc/" + service.pid() + "/cmdline")).split("\0"));
     assertThat(arguments).contains(BoundedHeap.DEFAULT_MAX_HEAP, "-XX:+ExitOnOutOfMemoryError",
-        BoundedHeap.DEFAULT_COLLECTOR, BoundedHeap.DEFAULT_START_HEAP);
+        BoundedHeap.DEFAULT_COLLECTOR, BoundedHeap.DEFAULT_START_HEAP, BoundedHeap.CLIENT_COMPILER_ONLY);
     assertThat(log()).contains("no heap option given: serving in a child JVM (pid " + service.pid() + ")");
   }
 
