@@ -44,12 +44,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code waiting_tenants_cpu_pct}: 5,500 tenants (half with {@code --quick}) waiting at {@code mysql.create} for a shared
  * MySQL that does not answer (a closed port), with the service's reconciler, breakers and job
- * runner on an embedded PostgreSQL; the CPU this process uses meanwhile, as % of one core. The
+ * runner on an embedded PostgreSQL; the CPU this process uses meanwhile, and the server's, as % of one core. The
  * tenants' earlier step ({@code git.commit}) is recorded as achieved, as after a commit made
  * before the outage, so the run measures waiting, not committing. Once all are parked, their
  * safety-net wakes are spread over the safety net, as they are in a fleet that has waited that
@@ -110,19 +112,28 @@ public final class WaitingTenantsCpu implements BenchPart {
         figures.note("all " + tenants + " parked on the unreachable MySQL in " + seconds(parking) + " s");
         Thread.sleep(2_000); // the burst's garbage and compilations settle
         // just parked, none due for 7.5 minutes: what waiting costs without any safety-net run
-        figures.put("waiting_tenants_idle_cpu_pct", cpuPercent(idleWindow));
+        Optional<PostgresCpu> postgresCpu = PostgresCpu.of(dir.resolve("postgres"));
+        CpuShare idle = CpuShare.over(idleWindow, postgresCpu);
+        figures.put("waiting_tenants_idle_cpu_pct", idle.service());
         // parked jobs sleep 3/4 to all of the safety net (JobStore.park), 7/8 of it on average: in a fleet
         // that has waited that long their next runs are spread evenly over that mean
         long meanSleep = DependencyBreakers.Timing.defaults().safetyNet().toSeconds() * 7 / 8;
         await(pool.query("UPDATE jobs SET run_after = now() + random() * interval '" + meanSleep + " seconds' "
             + "WHERE parked_on = 'mysql' AND state = 'queued'").execute());
-        double pct = cpuPercent(window);
+        CpuShare waiting = CpuShare.over(window, postgresCpu);
         int reruns = await(pool.query("SELECT count(*) FROM jobs WHERE updated_at > now() - interval '"
             + window.toSeconds() + " seconds' AND parked_on = 'mysql'").execute()).iterator().next().getInteger(0);
-        figures.put("waiting_tenants_cpu_pct", pct);
+        figures.put("waiting_tenants_cpu_pct", waiting.service());
         figures.note("waiting_tenants_cpu_pct: this JVM over " + window.toSeconds() + " s with " + tenants
-            + " tenants parked, " + reruns + " of them re-parked by their safety net meanwhile (PostgreSQL's own "
-            + "processes not counted)");
+            + " tenants parked, " + reruns + " of them re-parked by their safety net meanwhile");
+        if (waiting.postgres().isPresent()) {
+          figures.put("waiting_tenants_postgres_cpu_pct", waiting.postgres().getAsDouble());
+          figures.put("waiting_tenants_with_postgres_cpu_pct", waiting.service() + waiting.postgres().getAsDouble());
+          figures.note("waiting_tenants_postgres_cpu_pct: the PostgreSQL server's processes in the same window "
+              + "(idle window: " + String.format(java.util.Locale.ROOT, "%.2f", idle.postgres().getAsDouble()) + ")");
+        } else {
+          figures.note("waiting_tenants_postgres_cpu_pct: not measured (no /proc or no postmaster.pid here)");
+        }
       } finally {
         breakers.close();
         await(runner.stop());
@@ -178,12 +189,19 @@ public final class WaitingTenantsCpu implements BenchPart {
     }
   }
 
-  /** This JVM's CPU over {@code window}, as % of one core. */
-  private static double cpuPercent(Duration window) throws InterruptedException {
-    long cpu = processCpuNanos();
-    long start = System.nanoTime();
-    Thread.sleep(window.toMillis());
-    return 100.0 * (processCpuNanos() - cpu) / (System.nanoTime() - start);
+  /** CPU over a window as % of one core: this JVM, and the PostgreSQL server where it can be read. */
+  private record CpuShare(double service, OptionalDouble postgres) {
+    static CpuShare over(Duration window, Optional<PostgresCpu> postgresCpu) throws Exception {
+      long cpu = processCpuNanos();
+      OptionalLong pgCpu = postgresCpu.isPresent() ? OptionalLong.of(postgresCpu.get().cpuNanos()) : OptionalLong.empty();
+      long start = System.nanoTime();
+      Thread.sleep(window.toMillis());
+      long elapsed = System.nanoTime() - start;
+      double service = 100.0 * (processCpuNanos() - cpu) / elapsed;
+      return new CpuShare(service, pgCpu.isPresent()
+          ? OptionalDouble.of(100.0 * (postgresCpu.get().cpuNanos() - pgCpu.getAsLong()) / elapsed)
+          : OptionalDouble.empty());
+    }
   }
 
   private static long processCpuNanos() {
