@@ -1,10 +1,10 @@
 package io.caprovisioner.bench;
 
+import io.caprovisioner.db.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -17,57 +17,52 @@ final class PostgresCpu {
   /** Linux's USER_HZ: /proc/PID/stat counts CPU time in these ticks on every architecture it runs on. */
   private static final long TICKS_PER_SECOND = 100;
 
-  private final long postmaster;
+  private final ProcessHandle postmaster;
 
-  private PostgresCpu(long postmaster) {
+  private PostgresCpu(ProcessHandle postmaster) {
     this.postmaster = postmaster;
   }
 
-  /** The server whose data directory is {@code dataDir}; empty where there is no /proc or no running server. */
+  /** The server running on {@code dataDir}; empty where there is no /proc or no running server. */
   static Optional<PostgresCpu> of(Path dataDir) throws IOException {
-    Path pidFile = dataDir.resolve("postmaster.pid");
-    if (!Files.isDirectory(Path.of("/proc")) || !Files.exists(pidFile)) {
+    if (!Files.isDirectory(Path.of("/proc"))) {
       return Optional.empty();
     }
-    long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-    return Optional.of(new PostgresCpu(pid));
+    return EmbeddedPostgresServer.postmasterPid(dataDir).stream().boxed()
+        .flatMap(pid -> ProcessHandle.of(pid).stream())
+        .findFirst().map(PostgresCpu::new);
   }
 
   /** CPU time so far, in nanoseconds, of the server and every process it started. */
-  long cpuNanos() throws IOException {
-    long ticks = 0;
-    try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-      for (Path process : (Iterable<Path>) processes::iterator) {
-        String name = process.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        long pid = Long.parseLong(name);
-        OptionalLong used = ticks(process, pid);
-        if (used.isPresent()) {
-          ticks += used.getAsLong();
-        }
-      }
+  long cpuNanos() {
+    // the postmaster's reaped-children times hold the backends that have exited
+    long ticks = stat(postmaster).map(f -> sum(f, 11, 15)).orElse(0L);
+    try (Stream<ProcessHandle> backends = postmaster.children()) {
+      ticks += backends.mapToLong(b -> stat(b).map(f -> sum(f, 11, 13)).orElse(0L)).sum();
     }
     return ticks * 1_000_000_000L / TICKS_PER_SECOND;
   }
 
-  /** utime + stime of the postmaster and its children; the postmaster's also counts its reaped children. */
-  private OptionalLong ticks(Path process, long pid) {
+  /**
+   * The fields of /proc/PID/stat from the third (state, as 0) on; empty once the
+   * process has exited. The command name (field 2) is in parentheses and may hold spaces, so the
+   * fields are counted from after it: utime is at 11, stime 12, cutime 13, cstime 14.
+   */
+  private static Optional<String[]> stat(ProcessHandle process) {
     String stat;
     try {
-      stat = Files.readString(process.resolve("stat"));
+      stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
     } catch (IOException e) {
-      return OptionalLong.empty(); // exited between the listing and the read
+      return Optional.empty();
     }
-    // the command name (field 2) is in parentheses and may hold spaces: fields count from after it
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long parent = Long.parseLong(fields[1]);
-    if (pid != postmaster && parent != postmaster) {
-      return OptionalLong.empty();
+    return Optional.of(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" "));
+  }
+
+  private static long sum(String[] fields, int from, int to) {
+    long sum = 0;
+    for (int i = from; i < to; i++) {
+      sum += Long.parseLong(fields[i]);
     }
-    long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    long reaped = pid == postmaster ? Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : 0;
-    return OptionalLong.of(own + reaped);
+    return sum;
   }
 }

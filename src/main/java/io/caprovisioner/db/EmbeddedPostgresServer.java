@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,16 +55,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * down (SIGTERM: PostgreSQL's smart shutdown; its clients died with the old process) and wait.
    */
   static void stopOrphanedServer(Path dataDir) throws IOException {
-    Path pidFile = dataDir.resolve("postmaster.pid");
-    if (!Files.exists(pidFile)) {
+    OptionalLong recorded = postmasterPid(dataDir);
+    if (recorded.isEmpty()) {
       return;
     }
-    long pid;
-    try {
-      pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-    } catch (RuntimeException e) {
-      return;
-    }
+    long pid = recorded.getAsLong();
     ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
         .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
         .ifPresent(orphan -> {
@@ -76,6 +72,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             orphan.destroyForcibly();
           }
         });
+  }
+
+  /**
+   * The pid the server on {@code dataDir} recorded (the first line of its lock file); empty when
+   * none is recorded or the file is unreadable. It may be stale: the caller checks the process.
+   */
+  public static OptionalLong postmasterPid(Path dataDir) throws IOException {
+    Path pidFile = dataDir.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
+    } catch (RuntimeException e) {
+      return OptionalLong.empty();
+    }
   }
 
   public DatabaseUrl url() {
