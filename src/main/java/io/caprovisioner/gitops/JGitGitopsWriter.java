@@ -234,6 +234,22 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
 
   private List<Optional<String>> writeBatch(List<PendingChange> batch) throws IOException {
     Optional<ObjectId> base = initialised ? clone.knownTip() : initialise();
+    try {
+      return pushBatch(base, batch);
+    } catch (IOException | RuntimeException e) {
+      // the push never happened (remote down), or was declined and the fetch after it could not
+      // reach the remote: the branch goes back to what the remote is known to have, or every later
+      // batch would lose its compare-and-set against a commit nobody received
+      try {
+        clone.resetBranch(clone.knownTip());
+      } catch (IOException | RuntimeException reset) {
+        e.addSuppressed(reset);
+      }
+      throw e;
+    }
+  }
+
+  private List<Optional<String>> pushBatch(Optional<ObjectId> base, List<PendingChange> batch) throws IOException {
     String lastRejection = "";
     for (int attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
       Built built = build(base.orElse(null), batch);
@@ -241,15 +257,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
         return built.shas(); // every change was already there: no commit, no push
       }
       clone.advance(base.orElse(null), built.tip());
-      LocalClone.PushOutcome outcome;
-      try {
-        outcome = timedPush(built, base.orElse(ObjectId.zeroId()));
-      } catch (IOException | RuntimeException e) {
-        // the push never happened (remote down): the branch goes back to what the remote has, or
-        // every later batch would lose its compare-and-set against the commit nobody received
-        clone.resetBranch(base);
-        throw e;
-      }
+      LocalClone.PushOutcome outcome = timedPush(built, base.orElse(ObjectId.zeroId()));
       if (outcome.accepted()) {
         return built.shas();
       }
@@ -286,9 +294,16 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
     if (tip.isEmpty()) {
       ObjectId skeleton = skeletonCommit();
       clone.advance(null, skeleton);
-      LocalClone.PushOutcome outcome = clone.push(skeleton, ObjectId.zeroId(), Set.of());
-      // rejected: another replica initialised it first, which is just as good
-      tip = outcome.accepted() ? Optional.of(skeleton) : clone.fetch();
+      LocalClone.PushOutcome outcome;
+      try {
+        outcome = clone.push(skeleton, ObjectId.zeroId(), Set.of());
+        // rejected: another replica initialised it first, which is just as good
+        tip = outcome.accepted() ? Optional.of(skeleton) : clone.fetch();
+      } catch (IOException | RuntimeException e) {
+        // unborn again, so that the next first use can start from the skeleton once more
+        clone.resetBranch(Optional.empty());
+        throw e;
+      }
       LOG.info("gitops repository {} initialised from the skeleton: {}", remote.display(), outcome.detail());
     }
     collector.ensureBitmaps();
