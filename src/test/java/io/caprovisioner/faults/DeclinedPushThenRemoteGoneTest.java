@@ -11,7 +11,6 @@ import io.caprovisioner.gitops.GitopsUnavailableException;
 import io.caprovisioner.gitops.JGitGitopsWriter;
 import io.caprovisioner.render.TestConfigs;
 import io.caprovisioner.render.YamlTenantRenderer;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +19,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,79 +38,75 @@ import org.junit.jupiter.api.io.TempDir;
 class DeclinedPushThenRemoteGoneTest {
   @TempDir
   Path tmp;
+  Path remote;
+  Path away;
+  Vertx vertx;
+  GitHttpServer forge;
+  Config config;
+  JGitGitopsWriter writer;
+
+  @BeforeEach
+  void start() throws IOException {
+    Path repos = tmp.resolve("forge");
+    remote = repos.resolve("gitops.git");
+    away = repos.resolve("gitops-away.git");
+    git(tmp, "init", "-q", "--bare", "-b", "main", remote.toString());
+    vertx = Vertx.vertx();
+    forge = new GitHttpServer(repos);
+    config = TestConfigs.config(tmp.resolve("home"), Map.of("GITOPS_REPO_URL", forge.url("gitops.git"),
+        "GITOPS_POLL_INTERVAL", "3600"));
+    writer = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    writer.close();
+    forge.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
 
   @Test
   void aPushDeclinedByARemoteThatThenVanishesLeavesTheWriterAbleToPushOnceItIsBack() throws Exception {
-    Path repos = tmp.resolve("forge");
-    Path remote = repos.resolve("gitops.git");
-    Path away = repos.resolve("gitops-away.git");
-    git(tmp, "init", "-q", "--bare", "-b", "main", remote.toString());
-    Vertx vertx = Vertx.vertx();
-    try (GitHttpServer forge = new GitHttpServer(repos)) {
-      Config config = TestConfigs.config(tmp.resolve("home"), Map.of("GITOPS_REPO_URL", forge.url("gitops.git"),
-          "GITOPS_POLL_INTERVAL", "3600"));
-      try (JGitGitopsWriter writer = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config))) {
-        await(writer.write(TestConfigs.stripeTenant(config, "ab12cd34", "pro"), change("evt_1")));
+    assertThat(provision("ab12cd34", "evt_1")).isPresent();
 
-        declineAndVanish(remote, away);
-        assertThatThrownBy(() -> await(writer.write(TestConfigs.stripeTenant(config, "cd34ef56", "pro"),
-            change("evt_2")))).cause().isInstanceOf(GitopsUnavailableException.class);
-        assertThat(remote).doesNotExist();
+    declineAndVanish();
+    assertThatThrownBy(() -> provision("cd34ef56", "evt_2")).cause().isInstanceOf(GitopsUnavailableException.class);
+    assertThat(remote).doesNotExist();
 
-        Files.move(away, remote);
-        Files.delete(remote.resolve("hooks/pre-receive"));
-        assertThat(await(writer.write(TestConfigs.stripeTenant(config, "ef56ab78", "pro"), change("evt_3"))))
-            .isPresent();
-        assertThat(await(writer.write(TestConfigs.stripeTenant(config, "cd34ef56", "pro"), change("evt_2"))))
-            .isPresent();
-        assertThat(git(remote, "log", "--format=%s", "main").lines().toList()).containsExactly(
-            "Provision tenant-cd34ef56 on plan pro", "Provision tenant-ef56ab78 on plan pro",
-            "Provision tenant-ab12cd34 on plan pro", "Initialise the gitops repository");
-      }
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    comeBack();
+    assertThat(provision("ef56ab78", "evt_3")).isPresent();
+    assertThat(provision("cd34ef56", "evt_2")).isPresent();
+    assertThat(git(remote, "log", "--format=%s", "main").lines().toList()).containsExactly(
+        "Provision tenant-cd34ef56 on plan pro", "Provision tenant-ef56ab78 on plan pro",
+        "Provision tenant-ab12cd34 on plan pro", "Initialise the gitops repository");
   }
 
   @Test
   void aFirstPushOfTheSkeletonDeclinedByARemoteThatThenVanishesIsMadeAgainOnceItIsBack() throws Exception {
-    Path repos = tmp.resolve("forge");
-    Path remote = repos.resolve("gitops.git");
-    Path away = repos.resolve("gitops-away.git");
-    git(tmp, "init", "-q", "--bare", "-b", "main", remote.toString());
-    declineAndVanish(remote, away);
-    Vertx vertx = Vertx.vertx();
-    try (GitHttpServer forge = new GitHttpServer(repos)) {
-      Config config = TestConfigs.config(tmp.resolve("home"), Map.of("GITOPS_REPO_URL", forge.url("gitops.git"),
-          "GITOPS_POLL_INTERVAL", "3600"));
-      try (JGitGitopsWriter writer = new JGitGitopsWriter(vertx, config, YamlTenantRenderer.fromConfig(config))) {
-        assertThatThrownBy(() -> await(writer.write(TestConfigs.stripeTenant(config, "ab12cd34", "pro"),
-            change("evt_1")))).cause().isInstanceOf(GitopsUnavailableException.class);
+    declineAndVanish();
+    assertThatThrownBy(() -> provision("ab12cd34", "evt_1")).cause().isInstanceOf(GitopsUnavailableException.class);
 
-        Files.move(away, remote);
-        Files.delete(remote.resolve("hooks/pre-receive"));
-        assertThat(await(writer.write(TestConfigs.stripeTenant(config, "ab12cd34", "pro"), change("evt_1"))))
-            .isPresent();
-        assertThat(git(remote, "log", "--format=%s", "main").lines().toList()).containsExactly(
-            "Provision tenant-ab12cd34 on plan pro", "Initialise the gitops repository");
-      }
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    comeBack();
+    assertThat(provision("ab12cd34", "evt_1")).isPresent();
+    assertThat(git(remote, "log", "--format=%s", "main").lines().toList()).containsExactly(
+        "Provision tenant-ab12cd34 on plan pro", "Initialise the gitops repository");
   }
 
-  /** The remote's next push is declined, and the repository moved to {@code away} as it answers. */
-  private static void declineAndVanish(Path remote, Path away) throws IOException {
+  private Optional<String> provision(String id, String event) throws Exception {
+    return writer.write(TestConfigs.stripeTenant(config, id, "pro"),
+        new GitChange(GitAction.PROVISION, Optional.of(event), "stripe-webhook"))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  /** The remote's next push is declined, and the repository moved away as it answers. */
+  private void declineAndVanish() throws IOException {
     Path hook = remote.resolve("hooks/pre-receive");
     Files.writeString(hook, "#!/bin/sh\nmv \"$(pwd)\" \"" + away + "\"\nexit 1\n");
     Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  private static GitChange change(String event) {
-    return new GitChange(GitAction.PROVISION, Optional.of(event), "stripe-webhook");
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  private void comeBack() throws IOException {
+    Files.move(away, remote);
+    Files.delete(remote.resolve("hooks/pre-receive"));
   }
 }
