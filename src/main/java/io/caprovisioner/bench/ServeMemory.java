@@ -12,13 +12,13 @@ import java.util.OptionalLong;
 record ServeMemory(long serviceKb, OptionalLong supervisorKb) {
 
   /** Empty where there is no /proc to read. */
-  static Optional<ServeMemory> of(Process serve) throws IOException {
+  static Optional<ServeMemory> of(Process serve, ProcMemory figure) throws IOException {
     ProcessHandle service = serve.toHandle().children().findFirst().orElse(serve.toHandle());
-    OptionalLong serviceKb = ServiceRss.residentKb(service.pid());
+    OptionalLong serviceKb = figure.kb(service.pid());
     if (serviceKb.isEmpty()) {
       return Optional.empty();
     }
-    OptionalLong supervisorKb = service.pid() == serve.pid() ? OptionalLong.empty() : ServiceRss.residentKb(serve.pid());
+    OptionalLong supervisorKb = service.pid() == serve.pid() ? OptionalLong.empty() : figure.kb(serve.pid());
     return Optional.of(new ServeMemory(serviceKb.getAsLong(), supervisorKb));
   }
 

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * operator would ({@code java -jar ... serve}, no heap option: the default bound applies), with
  * 5,500 tenants provisioned (through the service's own provisioning path, before it starts), after
  * its runner worked on them for a while (they wait at {@code mysql.create}: no MySQL here) and the
- * whole fleet was listed through its API page by page.
+ * whole fleet was listed through its API page by page; then {@code rss_mb_after_64_webhooks} and,
+ * last, {@code serve_peak_rss_mb}, the most it held at any moment of all that.
  */
 public final class ServiceRss implements BenchPart {
   private static final int TENANTS = 5_500;
@@ -123,7 +124,7 @@ public final class ServiceRss implements BenchPart {
       listed += items.size();
       after = items.getJsonObject(items.size() - 1).getLong("id");
     }
-    Optional<ServeMemory> memory = ServeMemory.of(serve);
+    Optional<ServeMemory> memory = ServeMemory.of(serve, ProcMemory.RESIDENT);
     if (memory.isEmpty()) {
       figures.note("rss_mb_5500_tenants: not measured (no /proc here)");
       return;
@@ -152,7 +153,7 @@ public final class ServiceRss implements BenchPart {
     }
     // after the run: once the last requests' work, and the compilations the load set off, ended
     Thread.sleep(AFTER_RUN.toMillis());
-    Optional<ServeMemory> memory = ServeMemory.of(serve);
+    Optional<ServeMemory> memory = ServeMemory.of(serve, ProcMemory.RESIDENT);
     if (memory.isEmpty()) {
       return;
     }
@@ -162,6 +163,13 @@ public final class ServiceRss implements BenchPart {
         + "sampled during the run (every %d ms) was %d MB", AFTER_RUN.toSeconds(), WEBHOOK_CONCURRENCY,
         result.requests(), window.toSeconds(), result.perSecond(), result.p99Millis(), memory.get().parts(),
         PeakSampler.EVERY.toMillis(), Math.max(peak.highestMb(), memory.get().totalMb())));
+    Optional<ServeMemory> lifePeak = ServeMemory.of(serve, ProcMemory.PEAK);
+    if (lifePeak.isPresent()) {
+      figures.put("serve_peak_rss_mb", lifePeak.get().totalMb());
+      figures.note("serve_peak_rss_mb: VmHWM of the same serve, the most each JVM held resident in its life (its "
+          + TENANTS + " tenants, the listing, the webhook run), " + lifePeak.get().parts() + "; a sum of two "
+          + "peaks, so the pair never held more");
+    }
   }
 
   /** The highest total of the pair while the webhooks run. */
@@ -180,7 +188,7 @@ public final class ServiceRss implements BenchPart {
     public void run() {
       try {
         while (!isInterrupted()) {
-          ServeMemory.of(serve).ifPresent(m -> highestMb = Math.max(highestMb, m.totalMb()));
+          ServeMemory.of(serve, ProcMemory.RESIDENT).ifPresent(m -> highestMb = Math.max(highestMb, m.totalMb()));
           Thread.sleep(EVERY.toMillis());
         }
       } catch (IOException | InterruptedException e) {
@@ -268,20 +276,6 @@ public final class ServiceRss implements BenchPart {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  /** VmRSS of {@code pid}, in kB. */
-  static OptionalLong residentKb(long pid) throws IOException {
-    Path status = Path.of("/proc", Long.toString(pid), "status");
-    if (!Files.isReadable(status)) {
-      return OptionalLong.empty();
-    }
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("VmRSS:")) {
-        return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
-      }
-    }
-    return OptionalLong.empty();
   }
 
   private static int freePort() throws IOException {
