@@ -238,14 +238,22 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
       return pushBatch(base, batch);
     } catch (IOException | RuntimeException e) {
       // the push never happened (remote down), or was declined and the fetch after it could not
-      // reach the remote: the branch goes back to what the remote is known to have, or every later
-      // batch would lose its compare-and-set against a commit nobody received
-      try {
-        clone.resetBranch(clone.knownTip());
-      } catch (IOException | RuntimeException reset) {
-        e.addSuppressed(reset);
-      }
+      // reach the remote: the branch goes back to what the remote is known to have
+      branchBackTo(clone.knownTip(), e);
       throw e;
+    }
+  }
+
+  /**
+   * After a failure with the local branch on a commit the remote never received: left there,
+   * every later batch would lose its compare-and-set against it. A failed reset is attached to
+   * {@code failure}, which the caller throws, rather than taking its place.
+   */
+  private void branchBackTo(Optional<ObjectId> tip, Exception failure) {
+    try {
+      clone.resetBranch(tip);
+    } catch (IOException | RuntimeException reset) {
+      failure.addSuppressed(reset);
     }
   }
 
@@ -301,7 +309,7 @@ public final class JGitGitopsWriter implements GitopsWriter, TenantHistory, Auto
         tip = outcome.accepted() ? Optional.of(skeleton) : clone.fetch();
       } catch (IOException | RuntimeException e) {
         // unborn again, so that the next first use can start from the skeleton once more
-        clone.resetBranch(Optional.empty());
+        branchBackTo(Optional.empty(), e);
         throw e;
       }
       LOG.info("gitops repository {} initialised from the skeleton: {}", remote.display(), outcome.detail());
